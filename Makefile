@@ -1,0 +1,56 @@
+# Set-up and everyday commands. `make demo` and `make test` install any
+# missing Debian package (apt-get, as root), configure, build and run.
+
+BUILD_DIR ?= build
+SANITIZE_DIR ?= build-sanitize
+BENCH_DIR ?= build-bench
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+# Debian 12 packages the build and the tests need.
+PACKAGES := build-essential cmake pkg-config uuid-dev tzdata \
+  antlr4 libantlr4-runtime-dev libboost-dev libboost-filesystem-dev \
+  libyaml-cpp-dev libsoci-dev libsqlite3-dev catch2 \
+  libhowardhinnant-date-dev libphonenumber-dev libcli11-dev libspdlog-dev \
+  nlohmann-json3-dev
+BENCH_PACKAGES := libbenchmark-dev
+
+DEMO_ARGS := run campaigns/canicule.vigie \
+  --roster examples/rosters/paris_10500.csv \
+  --activate 2019-06-24T10:00 --seed 42 --agents 60 --out vigie-out
+
+.PHONY: all deps build demo test sanitize bench format clean
+
+all: build
+
+deps:
+	@./scripts/install-deps.sh $(PACKAGES)
+
+$(BUILD_DIR)/CMakeCache.txt:
+	cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS)
+
+build: deps $(BUILD_DIR)/CMakeCache.txt
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+demo: build
+	$(BUILD_DIR)/bin/vigie $(DEMO_ARGS)
+
+test: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+sanitize: deps
+	cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=Debug -DVIGIE_SANITIZE=ON
+	cmake --build $(SANITIZE_DIR) -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --test-dir $(SANITIZE_DIR) --output-on-failure -j $(JOBS)
+
+bench: deps
+	@./scripts/install-deps.sh $(BENCH_PACKAGES)
+	cmake -S . -B $(BENCH_DIR) -DCMAKE_BUILD_TYPE=Release -DVIGIE_BUILD_BENCH=ON
+	cmake --build $(BENCH_DIR) -j $(JOBS)
+
+format:
+	find engine plugins tests bench examples -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) $(BENCH_DIR) vigie-out

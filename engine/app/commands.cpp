@@ -1,0 +1,91 @@
+#include "app/commands.hpp"
+
+#include <filesystem>
+#include <iostream>
+
+#include "check/compiler.hpp"
+#include "runtime/report.hpp"
+
+namespace vigie::app {
+namespace fs = std::filesystem;
+
+namespace {
+
+// Draws a one-line progress bar on stderr, redrawn in place.
+class ProgressBar {
+ public:
+  explicit ProgressBar(std::ostream& err) : err_(err) {}
+
+  void update(int cycle, std::size_t done, std::size_t total, common::Instant now) {
+    int percent = total == 0 ? 100 : static_cast<int>(done * 100 / total);
+    if (percent == last_percent_ && cycle == last_cycle_ && done != total) return;
+    last_percent_ = percent;
+    last_cycle_ = cycle;
+
+    constexpr int kWidth = 30;
+    int filled = percent * kWidth / 100;
+    err_ << "\r  cycle " << cycle << " [" << std::string(static_cast<std::size_t>(filled), '#')
+         << std::string(static_cast<std::size_t>(kWidth - filled), '.') << "] " << percent << "% "
+         << done << '/' << total << "  " << date::format("%Y-%m-%d %H:%M UTC", now) << std::flush;
+    if (done == total) err_ << '\n';
+  }
+
+ private:
+  std::ostream& err_;
+  int last_percent_ = -1;
+  int last_cycle_ = -1;
+};
+
+}  // namespace
+
+int run_check(const CheckCommand& command, std::ostream& out, std::ostream& err) {
+  bool any_error = false;
+  for (const std::string& file : command.files) {
+    if (!fs::is_regular_file(file)) {
+      err << "vigie: cannot read " << file << ": no such file; check the path\n";
+      return 2;
+    }
+
+    common::SourceManager sources;
+    common::Diagnostics diagnostics;
+    ir::Module module = check::compile_file(file, sources, diagnostics);
+    print_diagnostics(out, diagnostics, sources);
+    if (diagnostics.has_errors()) {
+      any_error = true;
+      continue;
+    }
+    out << file << ": ok (" << module.campaigns.size()
+        << (module.campaigns.size() == 1 ? " campaign" : " campaigns") << ")\n";
+  }
+  return any_error ? 1 : 0;
+}
+
+int run_run(runtime::RunOptions options, bool progress, std::ostream& out, std::ostream& err) {
+  ProgressBar bar(err);
+  if (progress) {
+    options.on_progress = [&bar](int cycle, std::size_t done, std::size_t total, common::Instant now) {
+      bar.update(cycle, done, total, now);
+    };
+  }
+
+  try {
+    runtime::RunReport report = runtime::run_campaign(options);
+    runtime::print_summary(out, report);
+    return 0;
+  } catch (const runtime::CampaignError& error) {
+    print_diagnostics(err, error.diagnostics(), error.sources());
+    return 1;
+  } catch (const runtime::RunError& error) {
+    err << "vigie: " << error.what() << '\n';
+    return 2;
+  } catch (const PluginError& error) {
+    err << "vigie: " << error.what() << '\n';
+    return 2;
+  } catch (const std::exception& error) {
+    // Store and other adapter errors carry their own context.
+    err << "vigie: " << error.what() << '\n';
+    return 2;
+  }
+}
+
+}  // namespace vigie::app

@@ -1,0 +1,92 @@
+#include "common/time.hpp"
+
+#include <charconv>
+#include <cstdio>
+#include <stdexcept>
+
+namespace vigie::common {
+namespace {
+
+// Parses exactly `length` ASCII digits at `text[pos]`.
+std::optional<int> digits(std::string_view text, std::size_t pos, std::size_t length) {
+  if (pos + length > text.size()) return std::nullopt;
+  int value = 0;
+  for (std::size_t i = pos; i < pos + length; ++i) {
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+    value = value * 10 + (text[i] - '0');
+  }
+  return value;
+}
+
+}  // namespace
+
+int weekday_index(Date day) {
+  // date::weekday counts Sunday as 0; the language counts Monday as 0.
+  unsigned c_encoding = date::weekday(day).c_encoding();
+  return static_cast<int>((c_encoding + 6) % 7);
+}
+
+std::string format_local_iso(Instant t, const date::time_zone* zone) {
+  date::sys_info info = zone->get_info(t);
+  LocalTime local{t.time_since_epoch() + info.offset};
+  std::string text = date::format("%Y-%m-%dT%H:%M:%S", local);
+
+  auto offset = std::chrono::duration_cast<std::chrono::minutes>(info.offset).count();
+  char sign = offset < 0 ? '-' : '+';
+  if (offset < 0) offset = -offset;
+  char buffer[8];
+  std::snprintf(buffer, sizeof buffer, "%c%02d:%02d", sign, static_cast<int>(offset / 60),
+                static_cast<int>(offset % 60));
+  return text + buffer;
+}
+
+std::string format_date(Date day) { return date::format("%Y-%m-%d", day); }
+
+std::optional<Date> parse_iso_date(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  auto year = digits(text, 0, 4);
+  auto month = digits(text, 5, 2);
+  auto day = digits(text, 8, 2);
+  if (!year || !month || !day) return std::nullopt;
+
+  date::year_month_day ymd{date::year{*year}, date::month{static_cast<unsigned>(*month)},
+                           date::day{static_cast<unsigned>(*day)}};
+  if (!ymd.ok()) return std::nullopt;
+  return Date{ymd};
+}
+
+std::optional<LocalTime> parse_local_datetime(std::string_view text) {
+  if (text.size() != 16 && text.size() != 19) return std::nullopt;
+  auto day = parse_iso_date(text.substr(0, 10));
+  if (!day || text[10] != 'T' || text[13] != ':') return std::nullopt;
+
+  auto hour = digits(text, 11, 2);
+  auto minute = digits(text, 14, 2);
+  int second = 0;
+  if (text.size() == 19) {
+    auto parsed = text[16] == ':' ? digits(text, 17, 2) : std::nullopt;
+    if (!parsed) return std::nullopt;
+    second = *parsed;
+  }
+  if (!hour || !minute || *hour > 23 || *minute > 59 || second > 59) return std::nullopt;
+
+  auto since_midnight = std::chrono::hours{*hour} + std::chrono::minutes{*minute} +
+                        std::chrono::seconds{second};
+  return LocalTime{day->time_since_epoch() + since_midnight};
+}
+
+Instant to_instant(LocalTime local, const date::time_zone* zone) {
+  // choose::earliest gives the earlier instant of an ambiguous time and the
+  // transition instant (first instant after the gap) of a nonexistent one.
+  return zone->to_sys(local, date::choose::earliest);
+}
+
+const date::time_zone* find_zone(std::string_view name) {
+  try {
+    return date::locate_zone(name);
+  } catch (const std::runtime_error&) {
+    return nullptr;
+  }
+}
+
+}  // namespace vigie::common

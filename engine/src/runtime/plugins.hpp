@@ -1,0 +1,62 @@
+#pragma once
+// The plugin instances of one run: the effective engine config (the file
+// given with --config, or the embedded default) with the command line's
+// overrides, and one instance per name the campaign uses.
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "ir/campaign.hpp"
+#include "plugin/loader.hpp"
+#include "runtime/run.hpp"
+#include "vigie/plugin.hpp"
+
+namespace vigie::runtime {
+
+// The embedded default config: a `csv` source for the campaign's source
+// instance reading `roster`, the `simulated` dialer, the SQLite store in
+// `out_dir`, a `csv_file` notifier per notifier name writing into `out_dir`,
+// and a `volume_band` pricing with that plugin's default grid.
+config::EngineConfig default_config(const ir::Campaign& campaign, const std::string& roster,
+                                    const std::string& out_dir);
+
+class PluginSet {
+ public:
+  // Builds every instance the campaign needs. Throws RunError naming the
+  // campaign file and the config file when the config lacks an instance.
+  PluginSet(const ir::Campaign& campaign, const RunOptions& options);
+  ~PluginSet();
+
+  Source& source() { return *source_; }
+  Dialer& dialer() { return *dialer_; }
+  Pricing& pricing();
+  Notifier& notifier(const std::string& instance);
+
+  const std::string& store_url() const { return store_url_; }
+  // Call lines: --agents, else the config's `agents`, else the dialer's
+  // default (nullopt = unlimited).
+  std::optional<int> lines() const { return lines_; }
+
+  void flush_notifiers();
+  // Files the notifiers wrote into the output folder, by name.
+  std::vector<std::string> output_files() const { return output_files_; }
+
+ private:
+  // Declared first so that it is destroyed last: plugin objects run code
+  // from the libraries it holds.
+  std::unique_ptr<plugin::Loader> loader_;
+  config::EngineConfig config_;
+  std::unique_ptr<Source> source_;
+  std::unique_ptr<Dialer> dialer_;
+  std::unique_ptr<Pricing> pricing_;
+  std::map<std::string, std::unique_ptr<Notifier>> notifiers_;
+  std::string store_url_;
+  std::optional<int> lines_;
+  std::vector<std::string> output_files_;
+};
+
+}  // namespace vigie::runtime

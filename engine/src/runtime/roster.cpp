@@ -1,0 +1,125 @@
+#include "runtime/roster.hpp"
+
+#include <unordered_map>
+
+#include "common/time.hpp"
+
+namespace vigie::runtime {
+
+std::int64_t days_from_civil(const CivilDate& civil) {
+  date::year_month_day ymd{date::year{civil.year}, date::month{static_cast<unsigned>(civil.month)},
+                           date::day{static_cast<unsigned>(civil.day)}};
+  return date::sys_days{ymd}.time_since_epoch().count();
+}
+
+common::Value local_today(common::Instant t, const date::time_zone* zone) {
+  auto local = zone->to_local(t);
+  return common::Value::of_date(date::floor<date::days>(local).time_since_epoch().count());
+}
+
+common::Value Roster::to_value(const FieldValue& value) {
+  struct Visitor {
+    Roster* roster;
+    common::Value operator()(std::monostate) const { return common::Value::missing(); }
+    common::Value operator()(const std::string& text) const {
+      roster->texts_.push_back(text);
+      return common::Value::of_text(roster->texts_.back());
+    }
+    common::Value operator()(std::int64_t i) const { return common::Value::of_int(i); }
+    common::Value operator()(double d) const { return common::Value::of_decimal(d); }
+    common::Value operator()(bool b) const { return common::Value::of_bool(b); }
+    common::Value operator()(const CivilDate& d) const {
+      return common::Value::of_date(days_from_civil(d));
+    }
+  };
+  return std::visit(Visitor{this}, value);
+}
+
+Roster::Roster(const ir::Campaign& campaign, const eval::CompiledCampaign& compiled,
+               const ImportResult& import, const date::time_zone* zone,
+               common::Instant cycle_start, int cycle)
+    : campaign_(&campaign), field_count_(campaign.fields.size()), rejected_(import.rejected) {
+  std::int32_t phone_field = -1;
+  for (std::size_t f = 0; f < campaign.fields.size(); ++f) {
+    if (campaign.fields[f].type == ir::FieldType::phone) {
+      phone_field = static_cast<std::int32_t>(f);
+      break;
+    }
+  }
+
+  std::unordered_map<std::string, std::size_t> first_row_of_key;
+  std::vector<common::Value> row_values(field_count_);
+  for (const Row& row : import.rows) {
+    if (row.values.size() != field_count_) {
+      rejected_.push_back({row.row_number, "", "", "the source returned a row with the wrong number of fields"});
+      continue;
+    }
+
+    const auto& key_value = row.values[static_cast<std::size_t>(campaign.key_field)];
+    std::string key = std::holds_alternative<std::string>(key_value)
+                          ? std::get<std::string>(key_value)
+                          : std::string();
+    auto [it, inserted] = first_row_of_key.emplace(key, row.row_number);
+    if (!inserted) {
+      rejected_.push_back({row.row_number, campaign.fields[static_cast<std::size_t>(campaign.key_field)].name, key,
+                           "duplicate key '" + key + "': row " + std::to_string(it->second) +
+                               " already has it; give each person a unique identifier"});
+      continue;
+    }
+
+    for (std::size_t f = 0; f < field_count_; ++f) row_values[f] = to_value(row.values[f]);
+
+    Contact contact;
+    contact.id = key;
+    contact.row_number = row.row_number;
+    contact.zone = zone;
+    if (phone_field >= 0) {
+      const auto& phone = row.values[static_cast<std::size_t>(phone_field)];
+      if (std::holds_alternative<std::string>(phone)) contact.phone = std::get<std::string>(phone);
+    }
+    if (campaign.timezone_field >= 0) {
+      const common::Value& tz = row_values[static_cast<std::size_t>(campaign.timezone_field)];
+      if (tz.kind == common::ValueKind::text && !tz.text.empty()) {
+        const date::time_zone* own = common::find_zone(tz.text);
+        if (own != nullptr) {
+          contact.zone = own;
+        } else {
+          ++unknown_zones_;
+        }
+      }
+    }
+
+    eval::Context context;
+    context.fields = row_values;
+    context.cycle = cycle;
+    context.today = local_today(cycle_start, contact.zone);
+    if (!compiled.in_audience(context)) {
+      ++excluded_;
+      continue;
+    }
+    contact.priority = compiled.priority(context);
+
+    contacts_.push_back(std::move(contact));
+    values_.insert(values_.end(), row_values.begin(), row_values.end());
+  }
+}
+
+std::string Roster::field_text(std::size_t i, std::size_t field) const {
+  const common::Value& v = values_[i * field_count_ + field];
+  switch (v.kind) {
+    case common::ValueKind::missing: return "";
+    case common::ValueKind::boolean: return v.boolean ? "true" : "false";
+    case common::ValueKind::integer: return std::to_string(v.integer);
+    case common::ValueKind::decimal: {
+      std::string text = std::to_string(v.decimal);
+      while (text.size() > 1 && text.back() == '0') text.pop_back();
+      if (!text.empty() && text.back() == '.') text.pop_back();
+      return text;
+    }
+    case common::ValueKind::text: return std::string(v.text);
+    case common::ValueKind::date: return common::format_date(common::Date{date::days{v.days}});
+    default: return "";
+  }
+}
+
+}  // namespace vigie::runtime

@@ -1,0 +1,69 @@
+#pragma once
+// The contacts of a cycle: typed rows from the source, with duplicate keys
+// rejected, time zones resolved and the audience filter applied.
+
+#include <cstdint>
+#include <deque>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common/value.hpp"
+#include "eval/evaluator.hpp"
+#include "ir/campaign.hpp"
+#include "vigie/types.hpp"
+
+namespace vigie::runtime {
+
+struct Contact {
+  std::string id;
+  std::string phone;  // E.164, from the first phone field
+  std::size_t row_number = 0;
+  const date::time_zone* zone = nullptr;
+  double priority = 0;
+};
+
+class Roster {
+ public:
+  // Builds the roster from an import. Rows whose key was already seen are
+  // rejected (naming both rows); rows outside the audience are counted in
+  // `excluded()`. `zone` is the campaign's time zone; `cycle_start` gives
+  // `today` (in each contact's zone) for the audience and priority.
+  Roster(const ir::Campaign& campaign, const eval::CompiledCampaign& compiled,
+         const ImportResult& import, const date::time_zone* zone, common::Instant cycle_start,
+         int cycle);
+
+  std::size_t size() const { return contacts_.size(); }
+  const Contact& contact(std::size_t i) const { return contacts_[i]; }
+  std::span<const common::Value> fields(std::size_t i) const {
+    return {values_.data() + i * field_count_, field_count_};
+  }
+  // The text form of field `field` of contact `i`, for the store and reports.
+  std::string field_text(std::size_t i, std::size_t field) const;
+
+  const std::vector<RejectedRow>& rejected() const { return rejected_; }
+  std::size_t excluded() const { return excluded_; }
+  // Contacts whose `timezone from` field named an unknown zone; the
+  // campaign's zone was used for them.
+  std::size_t unknown_zones() const { return unknown_zones_; }
+
+ private:
+  common::Value to_value(const FieldValue& value);
+
+  const ir::Campaign* campaign_;
+  std::size_t field_count_ = 0;
+  std::vector<Contact> contacts_;
+  std::vector<common::Value> values_;  // contacts x fields
+  std::deque<std::string> texts_;      // stable storage for text values
+  std::vector<RejectedRow> rejected_;
+  std::size_t excluded_ = 0;
+  std::size_t unknown_zones_ = 0;
+};
+
+// Days since 1970-01-01 of a civil date.
+std::int64_t days_from_civil(const CivilDate& date);
+
+// The local date of `t` in `zone`, as a date Value (the language's `today`).
+common::Value local_today(common::Instant t, const date::time_zone* zone);
+
+}  // namespace vigie::runtime

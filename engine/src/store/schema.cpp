@@ -1,0 +1,135 @@
+#include "store/schema.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vigie::store {
+
+namespace {
+
+// Instants are UTC ISO 8601 text ("2019-06-24T07:00:00Z"): readable in any
+// SQL shell, sortable as text, and the same on SQLite and PostgreSQL.
+// Every table carries the campaign so that one store can hold several
+// campaigns without their cycles mixing. A table's PRIMARY KEY is also the
+// uniqueness rule that stops a record from being written twice.
+const std::vector<const char*> kMigration1 = {
+    R"(CREATE TABLE cycles (
+         campaign TEXT NOT NULL,
+         cycle INTEGER NOT NULL,
+         started_at TEXT NOT NULL,
+         ended_at TEXT,
+         PRIMARY KEY (campaign, cycle)))",
+    R"(CREATE TABLE contacts (
+         campaign TEXT NOT NULL,
+         cycle INTEGER NOT NULL,
+         contact_id TEXT NOT NULL,
+         row_number BIGINT NOT NULL,
+         phone TEXT NOT NULL,
+         PRIMARY KEY (campaign, cycle, contact_id)))",
+    R"(CREATE TABLE contact_fields (
+         campaign TEXT NOT NULL,
+         cycle INTEGER NOT NULL,
+         contact_id TEXT NOT NULL,
+         name TEXT NOT NULL,
+         value TEXT NOT NULL,
+         PRIMARY KEY (campaign, cycle, contact_id, name)))",
+    R"(CREATE TABLE rejected_rows (
+         campaign TEXT NOT NULL,
+         cycle INTEGER NOT NULL,
+         row_number BIGINT NOT NULL,
+         field TEXT NOT NULL,
+         value TEXT NOT NULL,
+         reason TEXT NOT NULL))",
+    "CREATE INDEX rejected_rows_by_cycle ON rejected_rows (campaign, cycle)",
+    R"(CREATE TABLE attempts (
+         campaign TEXT NOT NULL,
+         cycle INTEGER NOT NULL,
+         contact_id TEXT NOT NULL,
+         attempt INTEGER NOT NULL,
+         started_at TEXT NOT NULL,
+         ended_at TEXT NOT NULL,
+         disposition TEXT NOT NULL,
+         talk_s BIGINT NOT NULL,
+         callback_at TEXT,
+         PRIMARY KEY (campaign, cycle, contact_id, attempt)))",
+    R"(CREATE TABLE answers (
+         campaign TEXT NOT NULL,
+         cycle INTEGER NOT NULL,
+         contact_id TEXT NOT NULL,
+         attempt INTEGER NOT NULL,
+         question TEXT NOT NULL,
+         value TEXT NOT NULL,
+         PRIMARY KEY (campaign, cycle, contact_id, attempt, question)))",
+    R"(CREATE TABLE outcomes (
+         campaign TEXT NOT NULL,
+         cycle INTEGER NOT NULL,
+         contact_id TEXT NOT NULL,
+         outcome TEXT NOT NULL,
+         useful INTEGER NOT NULL,
+         attempts INTEGER NOT NULL,
+         PRIMARY KEY (campaign, cycle, contact_id)))",
+    R"(CREATE TABLE scores (
+         campaign TEXT NOT NULL,
+         cycle INTEGER NOT NULL,
+         contact_id TEXT NOT NULL,
+         score TEXT NOT NULL,
+         value DOUBLE PRECISION NOT NULL,
+         PRIMARY KEY (campaign, cycle, contact_id, score)))",
+    // The outbox of route alerts: a notifier worker delivers the rows whose
+    // `delivered` is 0 and sets it to 1, so an alert survives a crash.
+    R"(CREATE TABLE fired_routes (
+         campaign TEXT NOT NULL,
+         cycle INTEGER NOT NULL,
+         route TEXT NOT NULL,
+         contact_id TEXT NOT NULL,
+         notifier TEXT NOT NULL,
+         due TEXT NOT NULL,
+         delivered INTEGER NOT NULL DEFAULT 0,
+         PRIMARY KEY (campaign, cycle, route, contact_id)))",
+};
+
+// On SQLite, a table keyed by its PRIMARY KEY alone is one B-tree instead of
+// a table plus a key index, which halves the pages each commit writes.
+std::string with_dialect(const char* statement, Dialect dialect) {
+  const std::string_view text = statement;
+  const bool keyed_table =
+      text.rfind("CREATE TABLE", 0) == 0 && text.find("PRIMARY KEY") != std::string_view::npos;
+  if (dialect == Dialect::kSqlite && keyed_table) return std::string(text) + " WITHOUT ROWID";
+  return std::string(text);
+}
+
+// Migration N brings the schema from version N-1 to N.
+const std::vector<const std::vector<const char*>*> kMigrations = {&kMigration1};
+
+}  // namespace
+
+int read_schema_version(soci::session& sql) {
+  sql << "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)";
+
+  int version = 0;
+  soci::indicator indicator = soci::i_null;
+  sql << "SELECT MAX(version) FROM schema_version", soci::into(version, indicator);
+  return indicator == soci::i_ok ? version : 0;
+}
+
+void migrate(soci::session& sql, Dialect dialect) {
+  soci::transaction transaction(sql);
+  // Read again inside the transaction: another process may have migrated
+  // the store since the caller looked.
+  // NOTE: SQLite's deferred BEGIN means two processes creating the same new
+  // store at the same instant can still collide,
+  // and one of them may then fail with SQLITE_BUSY.
+  const int current = read_schema_version(sql);
+
+  for (int version = current + 1; version <= kSchemaVersion; ++version) {
+    for (const char* statement : *kMigrations[version - 1]) {
+      sql << with_dialect(statement, dialect);
+    }
+    sql << "INSERT INTO schema_version (version) VALUES (:version)", soci::use(version);
+  }
+
+  transaction.commit();
+}
+
+}  // namespace vigie::store

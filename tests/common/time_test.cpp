@@ -1,0 +1,45 @@
+#include <catch2/catch.hpp>
+
+#include "common/time.hpp"
+
+using namespace vigie::common;
+using namespace std::chrono_literals;
+
+namespace {
+const date::time_zone* paris() { return find_zone("Europe/Paris"); }
+}  // namespace
+
+TEST_CASE("weekday_index numbers Monday as 0", "[time]") {
+  CHECK(weekday_index(*parse_iso_date("2019-06-24")) == 0);  // Monday
+  CHECK(weekday_index(*parse_iso_date("2019-06-30")) == 6);  // Sunday
+}
+
+TEST_CASE("parse_iso_date rejects impossible dates", "[time]") {
+  CHECK(parse_iso_date("2019-02-29") == std::nullopt);
+  CHECK(parse_iso_date("2020-02-29").has_value());
+  CHECK(parse_iso_date("2019-13-01") == std::nullopt);
+  CHECK(parse_iso_date("19-06-24") == std::nullopt);
+}
+
+TEST_CASE("format_local_iso shows the offset of the day", "[time]") {
+  auto summer = to_instant(*parse_local_datetime("2019-06-24T09:00"), paris());
+  auto winter = to_instant(*parse_local_datetime("2019-12-24T09:00"), paris());
+  CHECK(format_local_iso(summer, paris()) == "2019-06-24T09:00:00+02:00");
+  CHECK(format_local_iso(winter, paris()) == "2019-12-24T09:00:00+01:00");
+  CHECK(format_local_iso(summer, find_zone("America/Guadeloupe")) == "2019-06-24T03:00:00-04:00");
+}
+
+TEST_CASE("to_instant resolves gaps and repeated local times", "[time]") {
+  // 2019-03-31 02:30 does not exist in Paris: the first instant after the gap is 03:00 CEST.
+  auto gap = to_instant(*parse_local_datetime("2019-03-31T02:30"), paris());
+  CHECK(format_local_iso(gap, paris()) == "2019-03-31T03:00:00+02:00");
+
+  // 2019-10-27 02:30 occurs twice: the earlier one (CEST) is taken.
+  auto twice = to_instant(*parse_local_datetime("2019-10-27T02:30"), paris());
+  CHECK(format_local_iso(twice, paris()) == "2019-10-27T02:30:00+02:00");
+}
+
+TEST_CASE("find_zone returns null for unknown names", "[time]") {
+  CHECK(find_zone("Europe/Paris") != nullptr);
+  CHECK(find_zone("Europe/Pariss") == nullptr);
+}
