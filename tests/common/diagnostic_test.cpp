@@ -58,6 +58,7 @@ TEST_CASE("nearest_name suggests close names only", "[diagnostic]") {
   std::vector<std::string> names{"visits", "alone", "health", "symptoms"};
   CHECK(nearest_name("visit", names) == "visits");
   CHECK(nearest_name("helth", names) == "health");
+  CHECK(nearest_name("vistis", names) == "visits");  // a transposition is one edit
   CHECK(nearest_name("zzz", names).empty());
   CHECK(nearest_name("alone", names).empty());
   CHECK(with_suggestion("unknown name 'alnoe'", "alnoe", names) ==

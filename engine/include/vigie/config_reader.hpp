@@ -21,6 +21,12 @@ namespace vigie {
 // string when none is close enough to be a likely typo.
 std::string nearest_name(std::string_view name, const std::vector<std::string>& candidates);
 
+// Joins names with ", " for messages ("daily, weekly, rarely").
+std::string join_names(const std::vector<std::string>& names);
+
+// Formats a number for messages with printf's %g (no trailing zeros).
+std::string format_number(double value);
+
 // Resolves a relative `path` from `dir` (a PluginContext's config_dir or
 // output_dir); an absolute path is returned unchanged.
 std::string resolve_path(const std::string& dir, const std::string& path);

@@ -1,5 +1,7 @@
 #include "config/config.hpp"
 
+#include "common/diagnostic.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -83,37 +85,12 @@ std::string describe(const YAML::Node& node) {
   return "'" + node.Scalar() + "'";
 }
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t substitution = diagonal + (a[i - 1] == b[j - 1] ? 0 : 1);
-      diagonal = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, substitution});
-    }
-  }
-  return row[b.size()];
-}
-
 // "; did you mean 'sources'?" when a known key is a few edits away, else
 // the list of known keys.
 std::string suggest_key(std::string_view unknown) {
-  std::string_view best;
-  std::size_t best_distance = 0;
-  for (std::string_view key : kTopLevelKeys) {
-    const std::size_t distance = edit_distance(unknown, key);
-    if (best.empty() || distance < best_distance) {
-      best = key;
-      best_distance = distance;
-    }
-  }
-  // Up to a third of the key's letters may differ, and at least one.
-  if (best_distance <= std::max<std::size_t>(1, best.size() / 3)) {
-    return "; did you mean '" + std::string(best) + "'?";
-  }
+  const std::vector<std::string> keys(std::begin(kTopLevelKeys), std::end(kTopLevelKeys));
+  const std::string best = common::nearest_name(unknown, keys);
+  if (!best.empty()) return "; did you mean '" + best + "'?";
 
   std::string known;
   for (std::string_view key : kTopLevelKeys) {

@@ -105,6 +105,23 @@ std::vector<std::string> search_path(const config::EngineConfig& config) {
   return path;
 }
 
+// The store URL: <out>/vigie.db when the config names none; a relative
+// SQLite path resolves from the config's folder, like every other path there.
+std::string resolve_store(const config::EngineConfig& config, const std::string& out_dir) {
+  if (config.store.empty()) return (fs::path(out_dir) / "vigie.db").string();
+
+  const std::string prefix = "sqlite3://db=";
+  bool is_url = config.store.find("://") != std::string::npos;
+  std::string path = config.store;
+  if (config.store.rfind(prefix, 0) == 0) {
+    path = config.store.substr(prefix.size());
+  } else if (is_url) {
+    return config.store;
+  }
+  if (fs::path(path).is_relative()) path = (fs::path(config.dir) / path).string();
+  return prefix + path;
+}
+
 }  // namespace
 
 config::EngineConfig default_config(const ir::Campaign& campaign, const std::string& roster,
@@ -197,7 +214,7 @@ PluginSet::PluginSet(const ir::Campaign& campaign, const RunOptions& options) {
     throw RunError(error.what());
   }
 
-  store_url_ = config_.store.empty() ? (fs::path(options.out_dir) / "vigie.db").string() : config_.store;
+  store_url_ = resolve_store(config_, options.out_dir);
   lines_ = options.agents ? options.agents : config_.agents;
   if (!lines_) lines_ = dialer_->default_lines();
   if (lines_ && *lines_ < 1) throw RunError("--agents must be at least 1");

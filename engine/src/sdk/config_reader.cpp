@@ -1,25 +1,13 @@
 #include "vigie/config_reader.hpp"
 
+#include "common/diagnostic.hpp"
+
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 
 namespace vigie {
 namespace {
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> previous(b.size() + 1);
-  std::vector<std::size_t> current(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) previous[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    current[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
-    }
-    std::swap(previous, current);
-  }
-  return previous[b.size()];
-}
 
 std::string join(const std::vector<std::string>& names) {
   std::string out;
@@ -37,18 +25,15 @@ bool is_scalar(const YAML::Node& node) {
 }  // namespace
 
 std::string nearest_name(std::string_view name, const std::vector<std::string>& candidates) {
-  std::string best;
-  std::size_t best_distance = 0;
-  for (const std::string& candidate : candidates) {
-    const std::size_t distance = edit_distance(name, candidate);
-    if (best.empty() || distance < best_distance) {
-      best = candidate;
-      best_distance = distance;
-    }
-  }
-  // More than a third of the letters changed is no longer a typo.
-  const std::size_t limit = std::max<std::size_t>(2, name.size() / 3);
-  return best_distance <= limit ? best : std::string();
+  return common::nearest_name(name, candidates);
+}
+
+std::string join_names(const std::vector<std::string>& names) { return join(names); }
+
+std::string format_number(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g", value);
+  return buffer;
 }
 
 std::string resolve_path(const std::string& dir, const std::string& path) {

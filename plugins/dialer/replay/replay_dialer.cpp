@@ -46,18 +46,6 @@ struct Line {
 // (cycle, contact, attempt); cycle 0 matches every cycle.
 using Key = std::tuple<int, std::string, int>;
 
-std::string format_number(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%g", value);
-  return buffer;
-}
-
-std::string join(const std::vector<std::string>& names) {
-  std::string out;
-  for (const std::string& name : names) out += (out.empty() ? "" : ", ") + name;
-  return out;
-}
-
 std::optional<int> read_offset_minutes(std::string_view text) {
   if (text == "Z") return 0;
   if (text.size() != 6 || (text[0] != '+' && text[0] != '-') || text[3] != ':') return std::nullopt;
@@ -132,7 +120,7 @@ class ReplayFile {
     for (std::size_t i = 0; i < table.header.size(); ++i) {
       const std::string name(trim(table.header[i]));
       if (std::find(kColumns.begin(), kColumns.end(), name) == kColumns.end()) {
-        fail(1, "unknown column '" + name + "'; the columns are " + join(kColumns));
+        fail(1, "unknown column '" + name + "'; the columns are " + join_names(kColumns));
       }
       column[name] = i;
     }
@@ -270,7 +258,7 @@ class ReplayDialer final : public Dialer {
     if (!dispositions.empty() && std::find(dispositions.begin(), dispositions.end(),
                                            entry.result.disposition) == dispositions.end()) {
       throw PluginError(at + "unknown disposition '" + entry.result.disposition + "'; campaign '" +
-                        script.campaign + "' has " + join(dispositions));
+                        script.campaign + "' has " + join_names(dispositions));
     }
     for (const Answer& answer : entry.result.answers) check_answer(answer, script, at);
   }
@@ -287,7 +275,7 @@ class ReplayDialer final : public Dialer {
       const std::string suggestion = nearest_name(answer.question, ids);
       throw PluginError(at + "campaign '" + script.campaign + "' asks no question '" +
                         answer.question + "'" +
-                        (suggestion.empty() ? "; its questions are " + join(ids)
+                        (suggestion.empty() ? "; its questions are " + join_names(ids)
                                             : "; did you mean '" + suggestion + "'?"));
     }
     if (answer.values.size() != 1 && question->type != QuestionType::multi) {
@@ -310,7 +298,7 @@ class ReplayDialer final : public Dialer {
       if (question->type == QuestionType::yes_no && options.empty()) options = {"yes", "no"};
       if (std::find(options.begin(), options.end(), value) == options.end()) {
         throw PluginError(at + "question '" + answer.question + "' has no option '" + value +
-                          "'; its options are " + join(options));
+                          "'; its options are " + join_names(options));
       }
     }
   }

@@ -81,18 +81,6 @@ std::uint64_t stream_seed(std::uint64_t seed, const CallRequest& request) {
   return mix(hash ^ static_cast<std::uint64_t>(request.attempt));
 }
 
-std::string format_number(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%g", value);
-  return buffer;
-}
-
-std::string join(const std::vector<std::string>& names) {
-  std::string out;
-  for (const std::string& name : names) out += (out.empty() ? "" : ", ") + name;
-  return out;
-}
-
 // A position in the config file, for errors found at start().
 std::string where(const std::string& config_path, const YAML::Node& node) {
   if (!node.IsDefined() || node.Mark().is_null()) return config_path;
@@ -294,7 +282,7 @@ struct AnswerModel {
         }
         break;
       case QuestionType::number:
-        answer.values.push_back(format_number(draw_number(random)));
+        answer.values.push_back(number_text(draw_number(random)));
         break;
       case QuestionType::say:
         break;
@@ -309,7 +297,7 @@ struct AnswerModel {
     return std::round(value * 10) / 10;
   }
 
-  std::string format_number(double value) const {
+  std::string number_text(double value) const {
     if (question->integer) return std::to_string(static_cast<long long>(value));
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%.1f", value);
@@ -396,7 +384,7 @@ class SimulatedDialer final : public Dialer {
       throw PluginError(where(settings_.config_path, node) +
                         ": the simulated dialer names disposition '" + name +
                         "', which campaign '" + script.campaign +
-                        "' does not have; its dispositions are " + join(script.dispositions));
+                        "' does not have; its dispositions are " + join_names(script.dispositions));
     };
     for (const Weights* weights : {&settings_.outcomes, &settings_.answered}) {
       for (std::size_t i = 0; i < weights->names.size(); ++i) {
@@ -424,7 +412,7 @@ class SimulatedDialer final : public Dialer {
                               ": 'answers' names question '" + id + "', which campaign '" +
                               script_.campaign + "' does not ask";
         const std::string suggestion = nearest_name(id, ids);
-        message += suggestion.empty() ? "; its questions are " + join(ids)
+        message += suggestion.empty() ? "; its questions are " + join_names(ids)
                                       : "; did you mean '" + suggestion + "'?";
         throw PluginError(message);
       }
@@ -463,7 +451,7 @@ class SimulatedDialer final : public Dialer {
       if (it == question.options.end()) {
         throw PluginError(where(settings_.config_path, entry.first) + ": question '" + question.id +
                           "' has no option '" + option + "'; its options are " +
-                          join(question.options));
+                          join_names(question.options));
       }
       double value = 0;
       try {

@@ -58,12 +58,6 @@ struct Settings {
   double daily_rate = 0;
 };
 
-std::string number(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%g", value);
-  return buffer;
-}
-
 std::optional<double> read_limit(const YAML::Node& item, double previous, const std::string& what) {
   const YAML::Node up_to = item["up_to"];
   if (!up_to.IsDefined())
@@ -72,7 +66,7 @@ std::optional<double> read_limit(const YAML::Node& item, double previous, const 
   const double limit = ConfigReader::as_number(up_to, "up_to");
   if (limit <= previous) {
     throw ConfigError(
-        up_to, "`up_to` values must increase; " + number(limit) + " follows " + number(previous));
+        up_to, "`up_to` values must increase; " + format_number(limit) + " follows " + format_number(previous));
   }
   return limit;
 }
@@ -198,7 +192,7 @@ class VolumeBandPricing final : public Pricing {
       if (useful <= lower) break;
       const double upper = band.up_to ? std::min(*band.up_to, useful) : useful;
       const double quantity = upper - lower;
-      const std::string range = number(lower + 1) + "-" + (band.up_to ? number(*band.up_to) : "");
+      const std::string range = format_number(lower + 1) + "-" + (band.up_to ? format_number(*band.up_to) : "");
       breakdown.lines.push_back(CostLine{"useful contacts, band " + range, quantity, "contact",
                                          band.price, round_cents(quantity * band.price)});
       lower = upper;
@@ -210,9 +204,9 @@ class VolumeBandPricing final : public Pricing {
     const double average_minutes = stats.average_handling_time_s / 60.0;
     const double billed = std::max(0.0, average_minutes - settings_.included_minutes);
     const double quantity = billed * static_cast<double>(stats.useful);
-    breakdown.details["average_handling_time_min"] = number(round_cents(average_minutes));
+    breakdown.details["average_handling_time_min"] = format_number(round_cents(average_minutes));
     breakdown.lines.push_back(CostLine{
-        "handling time, " + number(round_cents(billed)) + " billed minutes per useful contact",
+        "handling time, " + format_number(round_cents(billed)) + " billed minutes per useful contact",
         quantity, "minute", settings_.price_per_minute,
         round_cents(quantity * settings_.price_per_minute)});
   }
@@ -239,7 +233,7 @@ class VolumeBandPricing final : public Pricing {
         break;
       }
     }
-    breakdown.details["complexity_score"] = number(score);
+    breakdown.details["complexity_score"] = format_number(score);
     breakdown.details["complexity_class"] = chosen->name;
     breakdown.lines.push_back(CostLine{"set-up, " + chosen->name + " script", 1, "campaign",
                                        chosen->price, chosen->price});

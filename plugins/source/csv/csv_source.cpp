@@ -67,12 +67,6 @@ std::string fold_name(std::string_view text) {
   return out;
 }
 
-std::string join(const std::vector<std::string>& names) {
-  std::string out;
-  for (const std::string& name : names) out += (out.empty() ? "" : ", ") + name;
-  return out;
-}
-
 CsvSourceSettings read_settings(const YAML::Node& node, const PluginContext& context) {
   const ConfigReader config(node, "csv source '" + context.instance + "'");
   config.allow_only({"path", "delimiter", "encoding", "phone_region", "columns", "date_format"});
@@ -173,7 +167,7 @@ class CsvSource final : public Source {
         for (const FieldSpec& spec : schema.fields) names.push_back(spec.name);
         throw PluginError("source '" + settings_.instance + "' maps columns for field '" + field +
                           "', which campaign '" + schema.campaign +
-                          "' does not declare; its fields are " + join(names));
+                          "' does not declare; its fields are " + join_names(names));
       }
     }
 
@@ -184,7 +178,7 @@ class CsvSource final : public Source {
       const int column = find_column(table.header, wanted);
       if (column < 0 && !field.optional) {
         throw PluginError(settings_.path + ": missing required column '" + wanted +
-                          "' for field '" + field.name + "'; the header has " + join(table.header) +
+                          "' for field '" + field.name + "'; the header has " + join_names(table.header) +
                           ". Add the column or map it under `columns:` in the engine config");
       }
       column_of.push_back(column);
