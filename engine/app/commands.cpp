@@ -63,9 +63,8 @@ int run_check(const CheckCommand& command, std::ostream& out, std::ostream& err)
 int run_run(runtime::RunOptions options, bool progress, std::ostream& out, std::ostream& err) {
   ProgressBar bar(err);
   if (progress) {
-    options.on_progress = [&bar](int cycle, std::size_t done, std::size_t total, common::Instant now) {
-      bar.update(cycle, done, total, now);
-    };
+    options.on_progress = [&bar](int cycle, std::size_t done, std::size_t total,
+                                 common::Instant now) { bar.update(cycle, done, total, now); };
   }
 
   try {

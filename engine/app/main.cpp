@@ -6,9 +6,9 @@
 #include <filesystem>
 #include <iostream>
 
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include "app/commands.hpp"
 
@@ -18,22 +18,29 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "vigie 0.1.0");
 
   vigie::app::CheckCommand check;
-  CLI::App* check_cmd = app.add_subcommand("check", "Check campaign files and print their diagnostics");
+  CLI::App* check_cmd =
+      app.add_subcommand("check", "Check campaign files and print their diagnostics");
   check_cmd->add_option("files", check.files, "Campaign files (.vigie)")->required();
 
   vigie::runtime::RunOptions run;
   bool quiet = false;
   CLI::App* run_cmd = app.add_subcommand("run", "Run a campaign one-shot on a virtual clock");
   run_cmd->add_option("campaign", run.campaign_path, "Campaign file (.vigie)")->required();
-  run_cmd->add_option("--campaign", run.campaign_name, "Campaign name, when the file declares several");
-  run_cmd->add_option("--config", run.config_path, "Engine config (YAML); default: the embedded config");
+  run_cmd->add_option("--campaign", run.campaign_name,
+                      "Campaign name, when the file declares several");
+  run_cmd->add_option("--config", run.config_path,
+                      "Engine config (YAML); default: the embedded config");
   run_cmd->add_option("--roster", run.roster_path, "Register CSV for the campaign's csv source");
-  run_cmd->add_option("--dialer", run.dialer, "simulated, or replay:FILE to replay outcomes from a CSV");
-  run_cmd->add_option("--agents", run.agents, "Number of call lines (agents)")->check(CLI::PositiveNumber);
+  run_cmd->add_option("--dialer", run.dialer,
+                      "simulated, or replay:FILE to replay outcomes from a CSV");
+  run_cmd->add_option("--agents", run.agents, "Number of call lines (agents)")
+      ->check(CLI::PositiveNumber);
   run_cmd->add_option("--seed", run.seed, "Seed of the simulated dialer");
-  run_cmd->add_option("--activate", run.activate,
-                      "Alert activation, local to the campaign's time zone: YYYY-MM-DDTHH:MM (default: now)");
-  run_cmd->add_option("--cycles", run.cycles, "Number of successive cycles to run")->check(CLI::PositiveNumber);
+  run_cmd->add_option(
+      "--activate", run.activate,
+      "Alert activation, local to the campaign's time zone: YYYY-MM-DDTHH:MM (default: now)");
+  run_cmd->add_option("--cycles", run.cycles, "Number of successive cycles to run")
+      ->check(CLI::PositiveNumber);
   run_cmd->add_option("--out", run.out_dir, "Output folder")->capture_default_str();
   run_cmd->add_flag("--quiet", quiet, "No progress bar and no log lines");
 

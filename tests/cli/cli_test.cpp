@@ -48,8 +48,8 @@ TEST_CASE("vigie check exits 0 on a clean campaign", "[cli]") {
 }
 
 TEST_CASE("vigie check exits 1 and shows a caret on errors", "[cli]") {
-  std::string path = write_temp("vigie-cli-bad.vigie",
-                                "campaign c {\n  timezone \"Europe/Pariss\"\n}\n");
+  std::string path =
+      write_temp("vigie-cli-bad.vigie", "campaign c {\n  timezone \"Europe/Pariss\"\n}\n");
   Result result = run("check " + path);
   INFO(result.output);
   CHECK(result.status == 1);
@@ -70,16 +70,18 @@ TEST_CASE("vigie run exits 2 without a register", "[cli]") {
 }
 
 TEST_CASE("vigie run rejects a malformed activation time", "[cli]") {
-  Result result = run("run campaigns/canicule.vigie --roster examples/rosters/paris_10500.csv "
-                      "--activate 24/06/2019 --quiet --out /tmp/vigie-cli-activate");
+  Result result =
+      run("run campaigns/canicule.vigie --roster examples/rosters/paris_10500.csv "
+          "--activate 24/06/2019 --quiet --out /tmp/vigie-cli-activate");
   CHECK(result.status == 2);
   CHECK(result.output.find("2019-06-24T10:00") != std::string::npos);
 }
 
 TEST_CASE("vigie run prints the summary of the heatwave demo", "[cli]") {
-  Result result = run("run campaigns/canicule.vigie --roster examples/rosters/paris_10500.csv "
-                      "--activate 2019-06-24T10:00 --seed 42 --agents 60 --quiet "
-                      "--out /tmp/vigie-cli-demo");
+  Result result =
+      run("run campaigns/canicule.vigie --roster examples/rosters/paris_10500.csv "
+          "--activate 2019-06-24T10:00 --seed 42 --agents 60 --quiet "
+          "--out /tmp/vigie-cli-demo");
   INFO(result.output);
   REQUIRE(result.status == 0);
   CHECK(result.output.find("Campagne canicule") != std::string::npos);

@@ -9,7 +9,10 @@ using namespace vigie::common;
 TEST_CASE("format_diagnostic prints position, message and caret", "[diagnostic]") {
   SourceManager sources;
   sources.add("c.vigie", "score risk {\n    visits == sometimes => 2\n}\n");
-  Diagnostic d{Severity::error, "c.vigie", {{2, 15}, {2, 24}}, "question 'visits' has no option 'sometimes'"};
+  Diagnostic d{Severity::error,
+               "c.vigie",
+               {{2, 15}, {2, 24}},
+               "question 'visits' has no option 'sometimes'"};
 
   CHECK(format_diagnostic(d, sources) ==
         "c.vigie:2:15: error: question 'visits' has no option 'sometimes'\n"
@@ -40,7 +43,8 @@ TEST_CASE("Diagnostics sorts by file and position and caps the list", "[diagnost
   CHECK(sorted[1].message == "second");
   CHECK(sorted[2].message == "third");
 
-  for (int i = 0; i < 150; ++i) diagnostics.error("c.vigie", {{static_cast<std::uint32_t>(i + 1), 1}, {}}, "x");
+  for (int i = 0; i < 150; ++i)
+    diagnostics.error("c.vigie", {{static_cast<std::uint32_t>(i + 1), 1}, {}}, "x");
   CHECK(diagnostics.sorted().size() == Diagnostics::kMaxReported);
   CHECK(diagnostics.error_count() == 153);
 }

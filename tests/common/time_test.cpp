@@ -6,7 +6,9 @@ using namespace vigie::common;
 using namespace std::chrono_literals;
 
 namespace {
-const date::time_zone* paris() { return find_zone("Europe/Paris"); }
+const date::time_zone* paris() {
+  return find_zone("Europe/Paris");
+}
 }  // namespace
 
 TEST_CASE("weekday_index numbers Monday as 0", "[time]") {

@@ -24,7 +24,8 @@ std::string read_file(const fs::path& path) {
 }
 
 fs::path fresh_dir(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("vigie-e2e-" + name + "-" + std::to_string(::getpid()));
+  fs::path dir =
+      fs::temp_directory_path() / ("vigie-e2e-" + name + "-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;
@@ -93,7 +94,8 @@ TEST_CASE("replay run summary counts outcomes and rejected rows", "[e2e]") {
   CHECK(cycle["rejected_rows"] == 3);
   CHECK(cycle["excluded_by_audience"] == 1);
   CHECK(cycle["attempts"] == 10);
-  CHECK(cycle["outcomes"] == nlohmann::json({{"completed", 3}, {"refused", 1}, {"unreachable", 1}}));
+  CHECK(cycle["outcomes"] ==
+        nlohmann::json({{"completed", 3}, {"refused", 1}, {"unreachable", 1}}));
   CHECK(cycle["useful"] == 3);
   CHECK(cycle["useful_rate"] == Approx(0.6));
   CHECK(cycle["routes"] == nlohmann::json({{"social", 1}, {"urgence", 1}, {"visite", 1}}));

@@ -52,7 +52,8 @@ struct Compiled {
 
 std::unique_ptr<Compiled> compile() {
   auto compiled = std::make_unique<Compiled>();
-  compiled->module = check::compile_text("t.vigie", kCampaign, compiled->sources, compiled->diagnostics);
+  compiled->module =
+      check::compile_text("t.vigie", kCampaign, compiled->sources, compiled->diagnostics);
   REQUIRE_FALSE(compiled->diagnostics.has_errors());
   REQUIRE(compiled->module.campaigns.size() == 1);
   return compiled;
@@ -98,7 +99,8 @@ class RecordingSink final : public runtime::CycleSink {
 };
 
 common::Instant monday_at(const char* local) {
-  return common::to_instant(*common::parse_local_datetime(local), common::find_zone("Europe/Paris"));
+  return common::to_instant(*common::parse_local_datetime(local),
+                            common::find_zone("Europe/Paris"));
 }
 
 CallResult completed(std::chrono::seconds duration, const char* ok) {
@@ -121,12 +123,14 @@ struct Fixture {
 TEST_CASE("cycle runner never uses more lines than given", "[runtime]") {
   Fixture f;
   common::Instant start = monday_at("2019-06-24T10:00");
-  runtime::Roster roster(f.campaign, f.program, rows(10), common::find_zone("Europe/Paris"), start, 1);
+  runtime::Roster roster(f.campaign, f.program, rows(10), common::find_zone("Europe/Paris"), start,
+                         1);
   ScriptedDialer dialer([](const CallRequest&) { return completed(10min, "yes"); });
   RecordingSink sink;
   runtime::VirtualClock clock(start);
 
-  auto stats = runtime::run_cycle(f.campaign, f.program, roster, dialer, {1, start, 2}, clock, sink);
+  auto stats =
+      runtime::run_cycle(f.campaign, f.program, roster, dialer, {1, start, 2}, clock, sink);
 
   REQUIRE(sink.attempts.size() == 10);
   CHECK(stats.useful == 10);
@@ -144,7 +148,8 @@ TEST_CASE("cycle runner never uses more lines than given", "[runtime]") {
 TEST_CASE("cycle runner calls higher priority first", "[runtime]") {
   Fixture f;
   common::Instant start = monday_at("2019-06-24T10:00");
-  runtime::Roster roster(f.campaign, f.program, rows(5), common::find_zone("Europe/Paris"), start, 1);
+  runtime::Roster roster(f.campaign, f.program, rows(5), common::find_zone("Europe/Paris"), start,
+                         1);
   ScriptedDialer dialer([](const CallRequest&) { return completed(5min, "yes"); });
   RecordingSink sink;
   runtime::VirtualClock clock(start);
@@ -160,7 +165,8 @@ TEST_CASE("cycle runner calls higher priority first", "[runtime]") {
 TEST_CASE("cycle runner ends unanswered contacts unreachable at the window", "[runtime]") {
   Fixture f;
   common::Instant start = monday_at("2019-06-24T10:00");
-  runtime::Roster roster(f.campaign, f.program, rows(1), common::find_zone("Europe/Paris"), start, 1);
+  runtime::Roster roster(f.campaign, f.program, rows(1), common::find_zone("Europe/Paris"), start,
+                         1);
   ScriptedDialer dialer([](const CallRequest&) {
     CallResult result;
     result.disposition = "no_answer";
@@ -170,7 +176,8 @@ TEST_CASE("cycle runner ends unanswered contacts unreachable at the window", "[r
   RecordingSink sink;
   runtime::VirtualClock clock(start);
 
-  auto stats = runtime::run_cycle(f.campaign, f.program, roster, dialer, {1, start, 1}, clock, sink);
+  auto stats =
+      runtime::run_cycle(f.campaign, f.program, roster, dialer, {1, start, 1}, clock, sink);
 
   // 10:00, 12:00:30, 14:01:00; the next (16:01:30) is past the 6-hour window.
   REQUIRE(sink.attempts.size() == 3);
@@ -183,14 +190,16 @@ TEST_CASE("cycle runner ends unanswered contacts unreachable at the window", "[r
 TEST_CASE("cycle runner fires routes from the answers", "[runtime]") {
   Fixture f;
   common::Instant start = monday_at("2019-06-24T10:00");
-  runtime::Roster roster(f.campaign, f.program, rows(4), common::find_zone("Europe/Paris"), start, 1);
+  runtime::Roster roster(f.campaign, f.program, rows(4), common::find_zone("Europe/Paris"), start,
+                         1);
   ScriptedDialer dialer([](const CallRequest& request) {
     return completed(3min, request.contact_id == "C1" || request.contact_id == "C2" ? "no" : "yes");
   });
   RecordingSink sink;
   runtime::VirtualClock clock(start);
 
-  auto stats = runtime::run_cycle(f.campaign, f.program, roster, dialer, {1, start, std::nullopt}, clock, sink);
+  auto stats = runtime::run_cycle(f.campaign, f.program, roster, dialer, {1, start, std::nullopt},
+                                  clock, sink);
 
   CHECK(sink.routes == 2);
   CHECK(stats.routes.at("alarm") == 2);
@@ -199,7 +208,8 @@ TEST_CASE("cycle runner fires routes from the answers", "[runtime]") {
 TEST_CASE("cycle runner downgrades an incomplete completion to partial", "[runtime]") {
   Fixture f;
   common::Instant start = monday_at("2019-06-24T10:00");
-  runtime::Roster roster(f.campaign, f.program, rows(1), common::find_zone("Europe/Paris"), start, 1);
+  runtime::Roster roster(f.campaign, f.program, rows(1), common::find_zone("Europe/Paris"), start,
+                         1);
   ScriptedDialer dialer([](const CallRequest& request) {
     CallResult result = completed(3min, "yes");
     if (request.attempt == 1) result.answers.clear();
@@ -208,7 +218,8 @@ TEST_CASE("cycle runner downgrades an incomplete completion to partial", "[runti
   RecordingSink sink;
   runtime::VirtualClock clock(start);
 
-  auto stats = runtime::run_cycle(f.campaign, f.program, roster, dialer, {1, start, 1}, clock, sink);
+  auto stats =
+      runtime::run_cycle(f.campaign, f.program, roster, dialer, {1, start, 1}, clock, sink);
 
   REQUIRE(sink.attempts.size() == 2);
   CHECK(sink.attempts[0].disposition == ir::kPartial);
@@ -219,7 +230,8 @@ TEST_CASE("cycle runner downgrades an incomplete completion to partial", "[runti
 TEST_CASE("cycle runner rejects an unknown disposition from the dialer", "[runtime]") {
   Fixture f;
   common::Instant start = monday_at("2019-06-24T10:00");
-  runtime::Roster roster(f.campaign, f.program, rows(1), common::find_zone("Europe/Paris"), start, 1);
+  runtime::Roster roster(f.campaign, f.program, rows(1), common::find_zone("Europe/Paris"), start,
+                         1);
   ScriptedDialer dialer([](const CallRequest&) {
     CallResult result;
     result.disposition = "maybe";
@@ -229,8 +241,9 @@ TEST_CASE("cycle runner rejects an unknown disposition from the dialer", "[runti
   RecordingSink sink;
   runtime::VirtualClock clock(start);
 
-  CHECK_THROWS_WITH(runtime::run_cycle(f.campaign, f.program, roster, dialer, {1, start, 1}, clock, sink),
-                    Catch::Contains("unknown disposition 'maybe'"));
+  CHECK_THROWS_WITH(
+      runtime::run_cycle(f.campaign, f.program, roster, dialer, {1, start, 1}, clock, sink),
+      Catch::Contains("unknown disposition 'maybe'"));
 }
 
 TEST_CASE("roster rejects duplicate keys naming both rows", "[runtime]") {
@@ -239,7 +252,8 @@ TEST_CASE("roster rejects duplicate keys naming both rows", "[runtime]") {
   ImportResult import = rows(3);
   import.rows[2].values[0] = std::string("C0");
 
-  runtime::Roster roster(f.campaign, f.program, import, common::find_zone("Europe/Paris"), start, 1);
+  runtime::Roster roster(f.campaign, f.program, import, common::find_zone("Europe/Paris"), start,
+                         1);
 
   CHECK(roster.size() == 2);
   REQUIRE(roster.rejected().size() == 1);

@@ -42,37 +42,85 @@ struct DateLit {
 enum class UnaryOp { negate, logical_not };
 
 enum class BinaryOp {
-  mul, div, mod,
-  add, sub,
-  lt, le, gt, ge, eq, ne,
+  mul,
+  div,
+  mod,
+  add,
+  sub,
+  lt,
+  le,
+  gt,
+  ge,
+  eq,
+  ne,
   has,
-  logical_and, logical_or,
+  logical_and,
+  logical_or,
 };
 
 struct Expr;
 using ExprPtr = std::unique_ptr<Expr>;
 
-struct IntLiteral { std::int64_t value = 0; };
-struct DecimalLiteral { double value = 0; };
-struct PercentLiteral { double value = 0; };    // 65% is stored as 0.65
-struct StringLiteral { std::string value; };
-struct BoolLiteral { bool value = false; };     // true / false
-struct DurationLiteral { std::int64_t seconds = 0; };
-struct DateLiteral { int year = 0, month = 0, day = 0; };
-struct DateTimeLiteral { int year = 0, month = 0, day = 0; int seconds_of_day = 0; };
-struct NameRef { std::string name; };          // field, answer, option, let, score, route, outcome, ...
-struct ListLiteral { std::vector<ExprPtr> items; };  // [a, b]
-struct Unary { UnaryOp op; ExprPtr operand; };
-struct Binary { BinaryOp op; ExprPtr lhs; ExprPtr rhs; SourceRange op_range; };
-struct InList { ExprPtr value; std::vector<ExprPtr> items; };  // x in [a, b]
-struct Conditional { ExprPtr condition; ExprPtr then_value; ExprPtr else_value; };
-struct Call { Identifier function; std::vector<ExprPtr> args; };
+struct IntLiteral {
+  std::int64_t value = 0;
+};
+struct DecimalLiteral {
+  double value = 0;
+};
+struct PercentLiteral {
+  double value = 0;
+};  // 65% is stored as 0.65
+struct StringLiteral {
+  std::string value;
+};
+struct BoolLiteral {
+  bool value = false;
+};  // true / false
+struct DurationLiteral {
+  std::int64_t seconds = 0;
+};
+struct DateLiteral {
+  int year = 0, month = 0, day = 0;
+};
+struct DateTimeLiteral {
+  int year = 0, month = 0, day = 0;
+  int seconds_of_day = 0;
+};
+struct NameRef {
+  std::string name;
+};  // field, answer, option, let, score, route, outcome, ...
+struct ListLiteral {
+  std::vector<ExprPtr> items;
+};  // [a, b]
+struct Unary {
+  UnaryOp op;
+  ExprPtr operand;
+};
+struct Binary {
+  BinaryOp op;
+  ExprPtr lhs;
+  ExprPtr rhs;
+  SourceRange op_range;
+};
+struct InList {
+  ExprPtr value;
+  std::vector<ExprPtr> items;
+};  // x in [a, b]
+struct Conditional {
+  ExprPtr condition;
+  ExprPtr then_value;
+  ExprPtr else_value;
+};
+struct Call {
+  Identifier function;
+  std::vector<ExprPtr> args;
+};
 
 struct Expr {
   SourceRange range;
   std::variant<IntLiteral, DecimalLiteral, PercentLiteral, StringLiteral, BoolLiteral,
-               DurationLiteral, DateLiteral, DateTimeLiteral, NameRef, ListLiteral, Unary,
-               Binary, InList, Conditional, Call>
+               DurationLiteral, DateLiteral, DateTimeLiteral, NameRef, ListLiteral, Unary, Binary,
+               InList, Conditional, Call>
       node;
 };
 
@@ -245,8 +293,8 @@ struct ScoreDecl {
 struct RouteDecl {
   Identifier name;
   std::optional<StringLit> title;
-  ExprPtr when;                         // may be null when the clause is missing
-  std::optional<Identifier> notifier;   // `notify NAME within D`
+  ExprPtr when;                        // may be null when the clause is missing
+  std::optional<Identifier> notifier;  // `notify NAME within D`
   std::optional<DurationLit> within;
   SourceRange range;
 };
@@ -318,8 +366,8 @@ struct CampaignDecl {
   SourceRange range;
 
   std::optional<StringClause> title;
-  std::optional<StringClause> timezone;       // `timezone "Europe/Paris"`
-  std::optional<NameClause> timezone_from;    // `timezone from FIELD`
+  std::optional<StringClause> timezone;     // `timezone "Europe/Paris"`
+  std::optional<NameClause> timezone_from;  // `timezone from FIELD`
   std::optional<NameClause> calendar;
   std::optional<SourceDecl> source;
   std::optional<ExprClause> audience;

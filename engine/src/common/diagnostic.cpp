@@ -9,9 +9,12 @@ namespace {
 
 const char* severity_name(Severity severity) {
   switch (severity) {
-    case Severity::error: return "error";
-    case Severity::warning: return "warning";
-    case Severity::note: return "note";
+    case Severity::error:
+      return "error";
+    case Severity::warning:
+      return "warning";
+    case Severity::note:
+      return "note";
   }
   return "error";
 }
@@ -131,8 +134,7 @@ void print_diagnostics(std::ostream& out, const Diagnostics& diagnostics,
   }
   std::size_t errors = diagnostics.error_count();
   if (errors > Diagnostics::kMaxReported) {
-    out << errors << " errors in all; the first " << Diagnostics::kMaxReported
-        << " are shown\n";
+    out << errors << " errors in all; the first " << Diagnostics::kMaxReported << " are shown\n";
   } else if (errors > 0) {
     out << errors << (errors == 1 ? " error\n" : " errors\n");
   }

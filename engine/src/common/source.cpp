@@ -44,7 +44,8 @@ std::string_view SourceManager::line_text(std::string_view path, std::uint32_t l
   }
 
   std::size_t end = text.find('\n', start);
-  std::string_view result = text.substr(start, end == std::string_view::npos ? text.npos : end - start);
+  std::string_view result =
+      text.substr(start, end == std::string_view::npos ? text.npos : end - start);
   if (!result.empty() && result.back() == '\r') result.remove_suffix(1);
   return result;
 }

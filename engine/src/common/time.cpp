@@ -40,7 +40,9 @@ std::string format_local_iso(Instant t, const date::time_zone* zone) {
   return text + buffer;
 }
 
-std::string format_date(Date day) { return date::format("%Y-%m-%d", day); }
+std::string format_date(Date day) {
+  return date::format("%Y-%m-%d", day);
+}
 
 std::optional<Date> parse_iso_date(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
@@ -70,8 +72,8 @@ std::optional<LocalTime> parse_local_datetime(std::string_view text) {
   }
   if (!hour || !minute || *hour > 23 || *minute > 59 || second > 59) return std::nullopt;
 
-  auto since_midnight = std::chrono::hours{*hour} + std::chrono::minutes{*minute} +
-                        std::chrono::seconds{second};
+  auto since_midnight =
+      std::chrono::hours{*hour} + std::chrono::minutes{*minute} + std::chrono::seconds{second};
   return LocalTime{day->time_since_epoch() + since_midnight};
 }
 

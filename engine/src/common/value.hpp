@@ -8,7 +8,7 @@
 namespace vigie::common {
 
 enum class ValueKind : std::uint8_t {
-  missing,      // unanswered question, absent optional field
+  missing,  // unanswered question, absent optional field
   boolean,
   integer,
   decimal,
@@ -36,15 +36,60 @@ struct Value {
   Value() : integer(0) {}
 
   static Value missing() { return Value(); }
-  static Value of_bool(bool b) { Value v; v.kind = ValueKind::boolean; v.boolean = b; return v; }
-  static Value of_int(std::int64_t i) { Value v; v.kind = ValueKind::integer; v.integer = i; return v; }
-  static Value of_decimal(double d) { Value v; v.kind = ValueKind::decimal; v.decimal = d; return v; }
-  static Value of_text(std::string_view t) { Value v; v.kind = ValueKind::text; v.text = t; return v; }
-  static Value of_date(std::int64_t d) { Value v; v.kind = ValueKind::date; v.days = d; return v; }
-  static Value of_duration(std::int64_t s) { Value v; v.kind = ValueKind::duration; v.seconds = s; return v; }
-  static Value of_option(std::int32_t i) { Value v; v.kind = ValueKind::option; v.index = i; return v; }
-  static Value of_set(std::uint64_t b) { Value v; v.kind = ValueKind::set; v.bits = b; return v; }
-  static Value of_disposition(std::int32_t i) { Value v; v.kind = ValueKind::disposition; v.index = i; return v; }
+  static Value of_bool(bool b) {
+    Value v;
+    v.kind = ValueKind::boolean;
+    v.boolean = b;
+    return v;
+  }
+  static Value of_int(std::int64_t i) {
+    Value v;
+    v.kind = ValueKind::integer;
+    v.integer = i;
+    return v;
+  }
+  static Value of_decimal(double d) {
+    Value v;
+    v.kind = ValueKind::decimal;
+    v.decimal = d;
+    return v;
+  }
+  static Value of_text(std::string_view t) {
+    Value v;
+    v.kind = ValueKind::text;
+    v.text = t;
+    return v;
+  }
+  static Value of_date(std::int64_t d) {
+    Value v;
+    v.kind = ValueKind::date;
+    v.days = d;
+    return v;
+  }
+  static Value of_duration(std::int64_t s) {
+    Value v;
+    v.kind = ValueKind::duration;
+    v.seconds = s;
+    return v;
+  }
+  static Value of_option(std::int32_t i) {
+    Value v;
+    v.kind = ValueKind::option;
+    v.index = i;
+    return v;
+  }
+  static Value of_set(std::uint64_t b) {
+    Value v;
+    v.kind = ValueKind::set;
+    v.bits = b;
+    return v;
+  }
+  static Value of_disposition(std::int32_t i) {
+    Value v;
+    v.kind = ValueKind::disposition;
+    v.index = i;
+    return v;
+  }
 
   bool is_missing() const { return kind == ValueKind::missing; }
 };

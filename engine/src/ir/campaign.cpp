@@ -22,7 +22,8 @@ std::int32_t Campaign::question_index(std::string_view id) const {
 }
 
 std::int32_t Campaign::disposition_index(std::string_view name) const {
-  return find_index(dispositions, name, [](const Disposition& d) -> const std::string& { return d.name; });
+  return find_index(dispositions, name,
+                    [](const Disposition& d) -> const std::string& { return d.name; });
 }
 
 std::int32_t Campaign::route_index(std::string_view name) const {

@@ -25,7 +25,12 @@ using common::SourceRange;
 // ---------------------------------------------------------------- types
 
 enum class TypeKind : std::uint8_t {
-  boolean, integer, decimal, text, date, duration,
+  boolean,
+  integer,
+  decimal,
+  text,
+  date,
+  duration,
   yes_no,       // values: option 0 = yes, 1 = no
   choice,       // option index of `question`
   multi,        // set of option indexes of `question`
@@ -43,16 +48,16 @@ struct Type {
 // ---------------------------------------------------------------- expressions
 
 enum class ExprKind : std::uint8_t {
-  literal,      // `value` (text literals point into `text_storage`)
-  field,        // roster field `index`
-  answer,       // question `index`
-  let,          // let `index`
-  score,        // score `index`
-  route,        // route `index` (bool: the route fires)
-  outcome,      // the contact's outcome (disposition)
-  attempts,     // attempts made in this cycle (int)
-  cycle,        // cycle number, 1-based (int)
-  today,        // cycle start date in the contact's zone (date)
+  literal,   // `value` (text literals point into `text_storage`)
+  field,     // roster field `index`
+  answer,    // question `index`
+  let,       // let `index`
+  score,     // score `index`
+  route,     // route `index` (bool: the route fires)
+  outcome,   // the contact's outcome (disposition)
+  attempts,  // attempts made in this cycle (int)
+  cycle,     // cycle number, 1-based (int)
+  today,     // cycle start date in the contact's zone (date)
   unary,
   binary,
   in_list,      // args[0] in [args[1..]]
@@ -63,10 +68,20 @@ enum class ExprKind : std::uint8_t {
 enum class UnaryOp : std::uint8_t { negate, logical_not };
 
 enum class BinaryOp : std::uint8_t {
-  mul, div, mod, add, sub,
-  lt, le, gt, ge, eq, ne,
+  mul,
+  div,
+  mod,
+  add,
+  sub,
+  lt,
+  le,
+  gt,
+  ge,
+  eq,
+  ne,
   has,  // set has option
-  logical_and, logical_or,
+  logical_and,
+  logical_or,
 };
 
 enum class Function : std::uint8_t { age, count, answered, min, max, days_between };
@@ -74,12 +89,12 @@ enum class Function : std::uint8_t { age, count, answered, min, max, days_betwee
 struct Expr {
   ExprKind kind = ExprKind::literal;
   Type type;
-  common::Value value;          // literal
-  std::int32_t index = -1;      // field, answer, let, score, route
+  common::Value value;      // literal
+  std::int32_t index = -1;  // field, answer, let, score, route
   UnaryOp unary_op = UnaryOp::negate;
   BinaryOp binary_op = BinaryOp::add;
   Function function = Function::age;
-  std::vector<Expr> args;       // operands, in source order
+  std::vector<Expr> args;  // operands, in source order
   SourceRange range;
 };
 
@@ -108,15 +123,21 @@ struct DayHours {
 };
 
 struct Hours {
-  std::string name;                            // empty for an inline block
-  std::array<DayHours, 7> weekdays;            // Monday = 0; unnamed days are closed
-  std::optional<DayHours> holiday;             // replaces the weekday rule on holidays
-  std::map<common::Date, DayHours> dates;      // replaces everything else that day
+  std::string name;                        // empty for an inline block
+  std::array<DayHours, 7> weekdays;        // Monday = 0; unnamed days are closed
+  std::optional<DayHours> holiday;         // replaces the weekday rule on holidays
+  std::map<common::Date, DayHours> dates;  // replaces everything else that day
 };
 
 enum class BuiltinCalendar : std::uint8_t {
-  none, fr_metropole, fr_alsace_moselle,
-  fr_guadeloupe, fr_martinique, fr_guyane, fr_reunion, fr_mayotte,
+  none,
+  fr_metropole,
+  fr_alsace_moselle,
+  fr_guadeloupe,
+  fr_martinique,
+  fr_guyane,
+  fr_reunion,
+  fr_mayotte,
 };
 
 struct Calendar {
@@ -135,11 +156,11 @@ struct RetryAction {
 };
 
 struct RetryPolicy {
-  std::string name;                      // empty for an inline block
-  int attempts = 1;                      // hard cap per contact and cycle
-  common::Seconds within{0};             // window from cycle start
-  std::vector<RetryAction> on;           // indexed like Campaign::dispositions
-  RetryAction otherwise;                 // for non-final dispositions without an `on` line
+  std::string name;             // empty for an inline block
+  int attempts = 1;             // hard cap per contact and cycle
+  common::Seconds within{0};    // window from cycle start
+  std::vector<RetryAction> on;  // indexed like Campaign::dispositions
+  RetryAction otherwise;        // for non-final dispositions without an `on` line
 };
 
 // ---------------------------------------------------------------- dispositions
@@ -147,8 +168,17 @@ struct RetryPolicy {
 // Built-in dispositions come first, in this order, then custom ones.
 // `unreachable` is an outcome only: no attempt reports it.
 enum BuiltinDisposition : std::int32_t {
-  kCompleted = 0, kPartial, kNoAnswer, kBusy, kVoicemail, kFailed, kCallback,
-  kWrongNumber, kRefused, kDeceased, kUnreachable,
+  kCompleted = 0,
+  kPartial,
+  kNoAnswer,
+  kBusy,
+  kVoicemail,
+  kFailed,
+  kCallback,
+  kWrongNumber,
+  kRefused,
+  kDeceased,
+  kUnreachable,
   kBuiltinDispositionCount,
 };
 
@@ -174,12 +204,12 @@ struct Question {
   std::string id;
   std::string text;
   StepKind kind = StepKind::say;
-  std::vector<Option> options;     // choice, multi (at most 64 for multi)
-  double min = 0;                  // number
+  std::vector<Option> options;  // choice, multi (at most 64 for multi)
+  double min = 0;               // number
   double max = 0;
-  bool integer = true;             // number: no bound had a decimal point
+  bool integer = true;  // number: no bound had a decimal point
   bool optional = false;
-  std::optional<Expr> condition;   // reads earlier answers only
+  std::optional<Expr> condition;  // reads earlier answers only
   SourceRange range;
 };
 
@@ -207,8 +237,8 @@ struct Route {
   std::string name;
   std::string title;
   Expr when;
-  std::string notifier;        // notifier instance name from the engine config
-  common::Seconds within{0};   // deliver before this delay after the cycle ends for the contact
+  std::string notifier;       // notifier instance name from the engine config
+  common::Seconds within{0};  // deliver before this delay after the cycle ends for the contact
   SourceRange range;
 };
 
@@ -235,16 +265,16 @@ struct Target {
 struct TestGiven {
   enum class Kind : std::uint8_t { field, answer, today, outcome, attempts, cycle };
   Kind kind = Kind::answer;
-  std::int32_t index = -1;   // field or question
-  common::Value value;       // text values point into Campaign::text_storage
+  std::int32_t index = -1;  // field or question
+  common::Value value;      // text values point into Campaign::text_storage
   SourceRange range;
 };
 
 struct TestExpect {
-  Expr condition;            // bool; for `routes == [..]` see `routes`
-  bool routes_check = false; // `expect routes == [a, b]`
+  Expr condition;                    // bool; for `routes == [..]` see `routes`
+  bool routes_check = false;         // `expect routes == [a, b]`
   std::vector<std::int32_t> routes;  // sorted route indexes for routes_check
-  std::string text;          // the expectation as written, for reports
+  std::string text;                  // the expectation as written, for reports
   SourceRange range;
 };
 
@@ -266,7 +296,7 @@ struct Campaign {
 
   std::string timezone = "Europe/Paris";
   std::int32_t timezone_field = -1;  // `timezone from FIELD`, else -1
-  Calendar calendar;                  // resolved, base included
+  Calendar calendar;                 // resolved, base included
 
   std::string source_instance;
   std::vector<Field> fields;
@@ -289,7 +319,7 @@ struct Campaign {
   std::vector<Route> routes;
   std::vector<RuleRef> rule_order;  // lets, scores and routes, dependencies first
 
-  std::optional<Expr> useful;       // default: outcome == completed
+  std::optional<Expr> useful;  // default: outcome == completed
   std::optional<Target> target;
   std::string pricing_instance;
 

@@ -28,7 +28,8 @@ std::optional<double> parse_number(const std::string& text) {
 
 std::optional<common::Value> typed_answer(const ir::Question& question, const Answer& answer) {
   // An empty multi answer means "none of the options", which is an answer.
-  if (answer.values.empty() && question.kind == ir::StepKind::multi) return common::Value::of_set(0);
+  if (answer.values.empty() && question.kind == ir::StepKind::multi)
+    return common::Value::of_set(0);
   if (answer.values.empty()) return std::nullopt;
   const std::string& first = answer.values.front();
 
@@ -105,14 +106,16 @@ std::string answer_text(const ir::Question& question, const common::Value& value
       }
       return text;
     }
-    case common::ValueKind::integer: return std::to_string(value.integer);
+    case common::ValueKind::integer:
+      return std::to_string(value.integer);
     case common::ValueKind::decimal: {
       std::string text = std::to_string(value.decimal);
       while (text.size() > 1 && text.back() == '0') text.pop_back();
       if (!text.empty() && text.back() == '.') text.pop_back();
       return text;
     }
-    default: return "";
+    default:
+      return "";
   }
 }
 

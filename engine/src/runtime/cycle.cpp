@@ -36,8 +36,8 @@ struct EndsLater {
 class CycleRun {
  public:
   CycleRun(const ir::Campaign& campaign, const eval::CompiledCampaign& compiled,
-           const Roster& roster, Dialer& dialer, const CycleSettings& settings,
-           VirtualClock& clock, CycleSink& sink)
+           const Roster& roster, Dialer& dialer, const CycleSettings& settings, VirtualClock& clock,
+           CycleSink& sink)
       : campaign_(campaign),
         compiled_(compiled),
         roster_(roster),
@@ -241,7 +241,8 @@ class CycleRun {
     event.results = &results_;
     for (std::size_t r = 0; r < campaign_.routes.size(); ++r) {
       if (!results_.routes[r]) continue;
-      event.routes.push_back({static_cast<std::int32_t>(r), decided_at + campaign_.routes[r].within});
+      event.routes.push_back(
+          {static_cast<std::int32_t>(r), decided_at + campaign_.routes[r].within});
       ++stats_.routes[campaign_.routes[r].name];
     }
     sink_.outcome(event);

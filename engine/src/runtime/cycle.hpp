@@ -72,7 +72,7 @@ struct CycleStats {
   std::optional<common::Instant> first_call_at;
   std::size_t answered_attempts = 0;  // attempts with talk time
   std::int64_t talk_seconds = 0;
-  std::size_t ignored_answers = 0;    // reported answers that did not fit the script
+  std::size_t ignored_answers = 0;         // reported answers that did not fit the script
   std::size_t downgraded_completions = 0;  // `completed` with an incomplete questionnaire
 };
 

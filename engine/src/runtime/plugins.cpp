@@ -81,7 +81,10 @@ std::string missing_instance(const std::string& kind, const std::string& name,
                              const ir::Campaign& campaign, const config::EngineConfig& config) {
   return "campaign '" + campaign.name + "' (" + campaign.file + ") uses " + kind + " '" + name +
          "', but the engine config " + config.path + " has no " + kind + " named '" + name +
-         "'; add it under `" + (kind == "source" ? "sources" : kind == "notifier" ? "notifiers" : kind) +
+         "'; add it under `" +
+         (kind == "source"     ? "sources"
+          : kind == "notifier" ? "notifiers"
+                               : kind) +
          ":` in the config";
 }
 

@@ -67,13 +67,14 @@ ordered_json counts_json(const Totals& t, const date::time_zone* zone) {
   j["useful"] = t.useful;
   j["useful_rate"] = rounded(rate(t.useful, t.contacts));
   j["routes"] = t.routes;
-  j["first_call_at"] = t.first_call_at ? ordered_json(common::format_local_iso(*t.first_call_at, zone))
-                                       : ordered_json(nullptr);
+  j["first_call_at"] = t.first_call_at
+                           ? ordered_json(common::format_local_iso(*t.first_call_at, zone))
+                           : ordered_json(nullptr);
   j["average_handling_time_s"] =
-      t.answered_attempts == 0 ? 0.0
-                               : rounded(static_cast<double>(t.talk_seconds) /
-                                             static_cast<double>(t.answered_attempts),
-                                         10.0);
+      t.answered_attempts == 0
+          ? 0.0
+          : rounded(static_cast<double>(t.talk_seconds) / static_cast<double>(t.answered_attempts),
+                    10.0);
   return j;
 }
 
@@ -176,7 +177,8 @@ void write_summary_json(const RunReport& report, const std::string& path) {
   j["timezone"] = report.timezone;
   j["lines"] = report.lines ? ordered_json(*report.lines) : ordered_json("unlimited");
   j["cycles"] = ordered_json::array();
-  for (const CycleReport& cycle : report.cycles) j["cycles"].push_back(cycle_json(report, cycle, zone));
+  for (const CycleReport& cycle : report.cycles)
+    j["cycles"].push_back(cycle_json(report, cycle, zone));
   j["totals"] = counts_json(add_up(report), zone);
   j["cost"] = cost_json(report);
 
@@ -197,8 +199,9 @@ void print_summary(std::ostream& out, const RunReport& report) {
     const CycleStats& s = cycle.stats;
     double useful_rate = rate(s.useful, s.contacts);
     out << "  Cycle " << s.cycle << " (début " << common::format_local_iso(s.start, zone) << ")\n";
-    out << "    personnes appelées / contacts : " << s.contacts << "   lignes rejetées / rejected rows : "
-        << cycle.rejected_rows << "   hors public / excluded : " << cycle.excluded << '\n';
+    out << "    personnes appelées / contacts : " << s.contacts
+        << "   lignes rejetées / rejected rows : " << cycle.rejected_rows
+        << "   hors public / excluded : " << cycle.excluded << '\n';
     out << "    appels / attempts : " << s.attempts << "   premier appel / first call : "
         << (s.first_call_at ? common::format_local_iso(*s.first_call_at, zone) : "-");
     if (report.start_within && s.first_call_at) {
@@ -206,8 +209,8 @@ void print_summary(std::ostream& out, const RunReport& report) {
       out << (met ? "  (délai respecté / within deadline)" : "  (DÉLAI DÉPASSÉ / deadline missed)");
     }
     out << '\n';
-    out << "    contacts utiles / useful : " << s.useful << " (" << french_number(useful_rate * 100, 1)
-        << " %)";
+    out << "    contacts utiles / useful : " << s.useful << " ("
+        << french_number(useful_rate * 100, 1) << " %)";
     if (report.target_rate) {
       out << "   objectif / target " << french_number(*report.target_rate * 100, 0) << " % : "
           << (useful_rate >= *report.target_rate ? "atteint / met" : "NON ATTEINT / missed");
@@ -223,8 +226,8 @@ void print_summary(std::ostream& out, const RunReport& report) {
   }
 
   if (report.cost) {
-    out << "  Coût / cost : " << french_number(report.cost->total, 2) << ' ' << report.cost->currency
-        << '\n';
+    out << "  Coût / cost : " << french_number(report.cost->total, 2) << ' '
+        << report.cost->currency << '\n';
     for (const CostLine& line : report.cost->lines) {
       out << "    " << line.item << " : " << french_number(line.amount, 2) << '\n';
     }

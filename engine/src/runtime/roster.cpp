@@ -36,8 +36,8 @@ common::Value Roster::to_value(const FieldValue& value) {
 }
 
 Roster::Roster(const ir::Campaign& campaign, const eval::CompiledCampaign& compiled,
-               const ImportResult& import, const date::time_zone* zone,
-               common::Instant cycle_start, int cycle)
+               const ImportResult& import, const date::time_zone* zone, common::Instant cycle_start,
+               int cycle)
     : campaign_(&campaign), field_count_(campaign.fields.size()), rejected_(import.rejected) {
   std::int32_t phone_field = -1;
   for (std::size_t f = 0; f < campaign.fields.size(); ++f) {
@@ -51,7 +51,8 @@ Roster::Roster(const ir::Campaign& campaign, const eval::CompiledCampaign& compi
   std::vector<common::Value> row_values(field_count_);
   for (const Row& row : import.rows) {
     if (row.values.size() != field_count_) {
-      rejected_.push_back({row.row_number, "", "", "the source returned a row with the wrong number of fields"});
+      rejected_.push_back(
+          {row.row_number, "", "", "the source returned a row with the wrong number of fields"});
       continue;
     }
 
@@ -61,7 +62,8 @@ Roster::Roster(const ir::Campaign& campaign, const eval::CompiledCampaign& compi
                           : std::string();
     auto [it, inserted] = first_row_of_key.emplace(key, row.row_number);
     if (!inserted) {
-      rejected_.push_back({row.row_number, campaign.fields[static_cast<std::size_t>(campaign.key_field)].name, key,
+      rejected_.push_back({row.row_number,
+                           campaign.fields[static_cast<std::size_t>(campaign.key_field)].name, key,
                            "duplicate key '" + key + "': row " + std::to_string(it->second) +
                                " already has it; give each person a unique identifier"});
       continue;
@@ -107,18 +109,24 @@ Roster::Roster(const ir::Campaign& campaign, const eval::CompiledCampaign& compi
 std::string Roster::field_text(std::size_t i, std::size_t field) const {
   const common::Value& v = values_[i * field_count_ + field];
   switch (v.kind) {
-    case common::ValueKind::missing: return "";
-    case common::ValueKind::boolean: return v.boolean ? "true" : "false";
-    case common::ValueKind::integer: return std::to_string(v.integer);
+    case common::ValueKind::missing:
+      return "";
+    case common::ValueKind::boolean:
+      return v.boolean ? "true" : "false";
+    case common::ValueKind::integer:
+      return std::to_string(v.integer);
     case common::ValueKind::decimal: {
       std::string text = std::to_string(v.decimal);
       while (text.size() > 1 && text.back() == '0') text.pop_back();
       if (!text.empty() && text.back() == '.') text.pop_back();
       return text;
     }
-    case common::ValueKind::text: return std::string(v.text);
-    case common::ValueKind::date: return common::format_date(common::Date{date::days{v.days}});
-    default: return "";
+    case common::ValueKind::text:
+      return std::string(v.text);
+    case common::ValueKind::date:
+      return common::format_date(common::Date{date::days{v.days}});
+    default:
+      return "";
   }
 }
 

@@ -40,18 +40,21 @@ void compile_campaign(const RunOptions& options, CompiledInput& input) {
 
   common::Diagnostics diagnostics;
   input.module = check::compile_file(options.campaign_path, input.sources, diagnostics);
-  if (diagnostics.has_errors()) throw CampaignError(std::move(diagnostics), std::move(input.sources));
+  if (diagnostics.has_errors())
+    throw CampaignError(std::move(diagnostics), std::move(input.sources));
 
   const auto& campaigns = input.module.campaigns;
   if (campaigns.empty()) {
-    throw RunError(options.campaign_path + " declares no campaign; add a `campaign NAME { ... }` block");
+    throw RunError(options.campaign_path +
+                   " declares no campaign; add a `campaign NAME { ... }` block");
   }
   if (options.campaign_name) {
     for (const ir::Campaign& c : campaigns) {
       if (c.name == *options.campaign_name) input.campaign = &c;
     }
     if (input.campaign == nullptr) {
-      throw RunError("no campaign named '" + *options.campaign_name + "' in " + options.campaign_path);
+      throw RunError("no campaign named '" + *options.campaign_name + "' in " +
+                     options.campaign_path);
     }
     return;
   }
@@ -81,7 +84,8 @@ SourceSchema schema_of(const ir::Campaign& campaign) {
   SourceSchema schema;
   schema.campaign = campaign.name;
   for (const ir::Field& field : campaign.fields) {
-    schema.fields.push_back({field.name, static_cast<FieldType>(field.type), field.key, field.optional});
+    schema.fields.push_back(
+        {field.name, static_cast<FieldType>(field.type), field.key, field.optional});
   }
   return schema;
 }
@@ -116,7 +120,8 @@ ScriptComplexity complexity_of(const ir::Campaign& campaign) {
     if (q.condition) ++complexity.conditional_questions;
     complexity.choice_options += static_cast<int>(q.options.size());
   }
-  for (const ir::Score& score : campaign.scores) complexity.score_rules += static_cast<int>(score.rules.size());
+  for (const ir::Score& score : campaign.scores)
+    complexity.score_rules += static_cast<int>(score.rules.size());
   complexity.routes = static_cast<int>(campaign.routes.size());
   return complexity;
 }
@@ -184,7 +189,8 @@ class RunSink final : public CycleSink {
     store_.record_outcome(record);
 
     for (const FiredRouteEvent& fired : event.routes) {
-      deliver(event, contact, campaign_.routes[static_cast<std::size_t>(fired.route)], fired.due, scores);
+      deliver(event, contact, campaign_.routes[static_cast<std::size_t>(fired.route)], fired.due,
+              scores);
     }
   }
 
@@ -219,7 +225,8 @@ class RunSink final : public CycleSink {
     int attempt;
     std::string line;
     bool operator<(const AttemptRow& o) const {
-      return std::tie(cycle, start, contact_id, attempt) < std::tie(o.cycle, o.start, o.contact_id, o.attempt);
+      return std::tie(cycle, start, contact_id, attempt) <
+             std::tie(o.cycle, o.start, o.contact_id, o.attempt);
     }
   };
   struct EscalationRow {
@@ -229,7 +236,8 @@ class RunSink final : public CycleSink {
     std::string contact_id;
     std::string line;
     bool operator<(const EscalationRow& o) const {
-      return std::tie(cycle, due, route, contact_id) < std::tie(o.cycle, o.due, o.route, o.contact_id);
+      return std::tie(cycle, due, route, contact_id) <
+             std::tie(o.cycle, o.due, o.route, o.contact_id);
     }
   };
 
@@ -303,7 +311,8 @@ void price(const ir::Campaign& campaign, PluginSet& plugins, RunReport& report) 
     stats.total_talk_s += static_cast<double>(cycle.stats.talk_seconds);
     answered += cycle.stats.answered_attempts;
   }
-  stats.average_handling_time_s = answered == 0 ? 0.0 : stats.total_talk_s / static_cast<double>(answered);
+  stats.average_handling_time_s =
+      answered == 0 ? 0.0 : stats.total_talk_s / static_cast<double>(answered);
   stats.complexity = complexity_of(campaign);
   report.cost = plugins.pricing().price(stats);
 }
@@ -357,8 +366,8 @@ RunReport run_campaign(const RunOptions& options) {
     std::vector<store::ContactRecord> contacts;
     contacts.reserve(roster.size());
     for (std::size_t i = 0; i < roster.size(); ++i) {
-      store::ContactRecord record{roster.contact(i).id, roster.contact(i).row_number,
-                                  roster.contact(i).phone, {}};
+      store::ContactRecord record{
+          roster.contact(i).id, roster.contact(i).row_number, roster.contact(i).phone, {}};
       for (std::size_t f = 0; f < campaign.fields.size(); ++f) {
         record.fields.emplace_back(campaign.fields[f].name, roster.field_text(i, f));
       }

@@ -41,10 +41,10 @@ struct RunOptions {
   std::optional<std::string> campaign_name;  // when the file declares several
   std::optional<std::string> config_path;
   std::optional<std::string> roster_path;
-  std::optional<std::string> dialer;         // "simulated" or "replay:FILE"
+  std::optional<std::string> dialer;  // "simulated" or "replay:FILE"
   std::optional<int> agents;
   std::optional<std::uint64_t> seed;
-  std::optional<std::string> activate;       // YYYY-MM-DDTHH:MM, campaign-local
+  std::optional<std::string> activate;  // YYYY-MM-DDTHH:MM, campaign-local
   int cycles = 1;
   std::string out_dir = "vigie-out";
   // Called as contacts leave a cycle: (cycle, done, total, simulated now).
@@ -67,7 +67,7 @@ struct RunReport {
   std::optional<double> target_rate;
   std::optional<common::Seconds> start_within;
   std::optional<CostBreakdown> cost;
-  std::string cost_note;  // why there is no cost, when there is none
+  std::string cost_note;           // why there is no cost, when there is none
   std::vector<std::string> files;  // written into out_dir
 };
 

@@ -28,7 +28,9 @@ std::string nearest_name(std::string_view name, const std::vector<std::string>& 
   return common::nearest_name(name, candidates);
 }
 
-std::string join_names(const std::vector<std::string>& names) { return join(names); }
+std::string join_names(const std::vector<std::string>& names) {
+  return join(names);
+}
 
 std::string format_number(double value) {
   char buffer[32];

@@ -65,8 +65,8 @@ std::optional<double> read_limit(const YAML::Node& item, double previous, const 
   if (up_to.IsNull()) return std::nullopt;
   const double limit = ConfigReader::as_number(up_to, "up_to");
   if (limit <= previous) {
-    throw ConfigError(
-        up_to, "`up_to` values must increase; " + format_number(limit) + " follows " + format_number(previous));
+    throw ConfigError(up_to, "`up_to` values must increase; " + format_number(limit) + " follows " +
+                                 format_number(previous));
   }
   return limit;
 }
@@ -192,7 +192,8 @@ class VolumeBandPricing final : public Pricing {
       if (useful <= lower) break;
       const double upper = band.up_to ? std::min(*band.up_to, useful) : useful;
       const double quantity = upper - lower;
-      const std::string range = format_number(lower + 1) + "-" + (band.up_to ? format_number(*band.up_to) : "");
+      const std::string range =
+          format_number(lower + 1) + "-" + (band.up_to ? format_number(*band.up_to) : "");
       breakdown.lines.push_back(CostLine{"useful contacts, band " + range, quantity, "contact",
                                          band.price, round_cents(quantity * band.price)});
       lower = upper;
@@ -205,10 +206,10 @@ class VolumeBandPricing final : public Pricing {
     const double billed = std::max(0.0, average_minutes - settings_.included_minutes);
     const double quantity = billed * static_cast<double>(stats.useful);
     breakdown.details["average_handling_time_min"] = format_number(round_cents(average_minutes));
-    breakdown.lines.push_back(CostLine{
-        "handling time, " + format_number(round_cents(billed)) + " billed minutes per useful contact",
-        quantity, "minute", settings_.price_per_minute,
-        round_cents(quantity * settings_.price_per_minute)});
+    breakdown.lines.push_back(CostLine{"handling time, " + format_number(round_cents(billed)) +
+                                           " billed minutes per useful contact",
+                                       quantity, "minute", settings_.price_per_minute,
+                                       round_cents(quantity * settings_.price_per_minute)});
   }
 
   void add_setup(const CampaignStats& stats, CostBreakdown& breakdown) const {

@@ -178,7 +178,8 @@ class CsvSource final : public Source {
       const int column = find_column(table.header, wanted);
       if (column < 0 && !field.optional) {
         throw PluginError(settings_.path + ": missing required column '" + wanted +
-                          "' for field '" + field.name + "'; the header has " + join_names(table.header) +
+                          "' for field '" + field.name + "'; the header has " +
+                          join_names(table.header) +
                           ". Add the column or map it under `columns:` in the engine config");
       }
       column_of.push_back(column);
