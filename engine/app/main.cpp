@@ -34,17 +34,23 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--dialer", run.dialer,
                       "simulated, or replay:FILE to replay outcomes from a CSV");
   run_cmd->add_option("--agents", run.agents, "Number of call lines (agents)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 100000));
   run_cmd->add_option("--seed", run.seed, "Seed of the simulated dialer");
   run_cmd->add_option(
       "--activate", run.activate,
       "Alert activation, local to the campaign's time zone: YYYY-MM-DDTHH:MM (default: now)");
   run_cmd->add_option("--cycles", run.cycles, "Number of successive cycles to run")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 1000));
   run_cmd->add_option("--out", run.out_dir, "Output folder")->capture_default_str();
   run_cmd->add_flag("--quiet", quiet, "No progress bar and no log lines");
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    // --help and --version exit 0; every command-line mistake exits 2.
+    int status = app.exit(error);
+    return status == 0 ? 0 : 2;
+  }
 
   // Logs go to stderr so that stdout holds only the command's output.
   auto logger = spdlog::stderr_color_mt("vigie");

@@ -157,7 +157,7 @@ TEST_CASE("csv source reports unreadable files", "[plugins][csv]") {
   TempDir dir;
   CHECK(plugin_error(dir, "plugin: csv\npath: absent.csv\n") ==
         "cannot read " + dir.file("absent.csv") +
-            " for source 'reflex'; check its path in the engine config");
+            " for source 'reflex'; check the path given in the engine config engine.yaml");
 
   const std::string latin1 =
       dir.write("latin1.csv", "id;phone;last_name\nA1;0142764040;H\xE9l\xE8ne\n");

@@ -1,5 +1,7 @@
 #include "runtime/answers.hpp"
 
+#include "runtime/roster.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <string>
@@ -107,13 +109,8 @@ std::string answer_text(const ir::Question& question, const common::Value& value
       return text;
     }
     case common::ValueKind::integer:
-      return std::to_string(value.integer);
-    case common::ValueKind::decimal: {
-      std::string text = std::to_string(value.decimal);
-      while (text.size() > 1 && text.back() == '0') text.pop_back();
-      if (!text.empty() && text.back() == '.') text.pop_back();
-      return text;
-    }
+    case common::ValueKind::decimal:
+      return value_text(value);
     default:
       return "";
   }

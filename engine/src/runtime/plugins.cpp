@@ -102,7 +102,8 @@ std::vector<std::string> search_path(const config::EngineConfig& config) {
       start = end + 1;
     }
   }
-  for (std::string& folder : plugin::default_search_path(config.plugin_path, config.dir)) {
+  // The config loader already resolved relative plugin_path entries.
+  for (std::string& folder : plugin::default_search_path(config.plugin_path, "")) {
     path.push_back(std::move(folder));
   }
   return path;
@@ -197,8 +198,11 @@ PluginSet::PluginSet(const ir::Campaign& campaign, const RunOptions& options) {
       context.instance = route.notifier;
       notifiers_[route.notifier] =
           loader_->make_notifier(notifier->second.plugin, notifier->second.node, context);
-      if (notifier->second.plugin == "csv_file" && notifier->second.node["path"]) {
-        fs::path path = notifier->second.node["path"].as<std::string>();
+      if (notifier->second.plugin == "csv_file") {
+        // csv_file writes <instance>.csv in the output folder unless told otherwise.
+        const YAML::Node path_node = notifier->second.node["path"];
+        fs::path path = path_node && path_node.IsScalar() ? path_node.as<std::string>()
+                                                          : route.notifier + ".csv";
         if (path.is_relative()) output_files_.push_back(path.string());
       }
     }

@@ -56,10 +56,9 @@ Roster::Roster(const ir::Campaign& campaign, const eval::CompiledCampaign& compi
       continue;
     }
 
-    const auto& key_value = row.values[static_cast<std::size_t>(campaign.key_field)];
-    std::string key = std::holds_alternative<std::string>(key_value)
-                          ? std::get<std::string>(key_value)
-                          : std::string();
+    for (std::size_t f = 0; f < field_count_; ++f) row_values[f] = to_value(row.values[f]);
+    // The key may be of any field type; its text form identifies the contact.
+    std::string key = value_text(row_values[static_cast<std::size_t>(campaign.key_field)]);
     auto [it, inserted] = first_row_of_key.emplace(key, row.row_number);
     if (!inserted) {
       rejected_.push_back({row.row_number,
@@ -68,8 +67,6 @@ Roster::Roster(const ir::Campaign& campaign, const eval::CompiledCampaign& compi
                                " already has it; give each person a unique identifier"});
       continue;
     }
-
-    for (std::size_t f = 0; f < field_count_; ++f) row_values[f] = to_value(row.values[f]);
 
     Contact contact;
     contact.id = key;
@@ -107,7 +104,10 @@ Roster::Roster(const ir::Campaign& campaign, const eval::CompiledCampaign& compi
 }
 
 std::string Roster::field_text(std::size_t i, std::size_t field) const {
-  const common::Value& v = values_[i * field_count_ + field];
+  return value_text(values_[i * field_count_ + field]);
+}
+
+std::string value_text(const common::Value& v) {
   switch (v.kind) {
     case common::ValueKind::missing:
       return "";

@@ -63,6 +63,10 @@ class Roster {
 // Days since 1970-01-01 of a civil date.
 std::int64_t days_from_civil(const CivilDate& date);
 
+// The text form of a field value: dates as YYYY-MM-DD, booleans as
+// true/false, numbers without trailing zeros; empty when missing.
+std::string value_text(const common::Value& value);
+
 // The local date of `t` in `zone`, as a date Value (the language's `today`).
 common::Value local_today(common::Instant t, const date::time_zone* zone);
 

@@ -340,6 +340,9 @@ RunReport run_campaign(const RunOptions& options) {
   std::unique_ptr<store::Store> store = store::Store::open(plugins.store_url());
 
   ImportResult import = plugins.source().read(schema_of(campaign));
+  for (const std::string& note : import.notes) {
+    spdlog::info("source {}: {}", campaign.source_instance, note);
+  }
   Dialer& dialer = plugins.dialer();
   dialer.start(script_of(campaign));
 
@@ -388,7 +391,12 @@ RunReport run_campaign(const RunOptions& options) {
     spdlog::info("cycle {} of campaign {} ended: {} attempts, {} useful contacts", cycle,
                  campaign.name, stats.attempts, stats.useful);
 
-    report.cycles.push_back({stats, roster.rejected().size(), roster.excluded()});
+    if (roster.unknown_zones() > 0) {
+      spdlog::warn("cycle {}: {} contacts name an unknown time zone; the campaign's zone {} was used",
+                   cycle, roster.unknown_zones(), campaign.timezone);
+    }
+    report.cycles.push_back(
+        {stats, roster.rejected().size(), roster.excluded(), roster.unknown_zones()});
   }
   plugins.flush_notifiers();
 

@@ -55,6 +55,7 @@ struct CycleReport {
   CycleStats stats;
   std::size_t rejected_rows = 0;
   std::size_t excluded = 0;  // outside the audience
+  std::size_t unknown_timezones = 0;  // `timezone from` named no known zone
 };
 
 struct RunReport {

@@ -30,6 +30,7 @@ namespace {
 
 struct CsvSourceSettings {
   std::string instance;
+  std::string config_path;  // "<default config>" when the path came from --roster
   std::string path;
   char delimiter = 0;  // 0: detect from the header
   ConvertOptions convert;
@@ -73,6 +74,7 @@ CsvSourceSettings read_settings(const YAML::Node& node, const PluginContext& con
 
   CsvSourceSettings settings;
   settings.instance = context.instance;
+  settings.config_path = context.config_path;
   settings.path = resolve_path(context.config_dir, config.require_string("path"));
 
   const std::string delimiter = config.get_choice("delimiter", "auto", {"auto", ";", ","});
@@ -136,8 +138,11 @@ class CsvSource final : public Source {
   CsvTable load_table() const {
     const std::optional<std::string> text = read_text_file(settings_.path);
     if (!text) {
+      const std::string where = settings_.config_path == "<default config>"
+                                    ? "the --roster option"
+                                    : "the engine config " + settings_.config_path;
       throw PluginError("cannot read " + settings_.path + " for source '" + settings_.instance +
-                        "'; check its path in the engine config");
+                        "'; check the path given in " + where);
     }
     if (const auto line = find_invalid_utf8(*text)) {
       throw PluginError(settings_.path + ":" + std::to_string(*line) +
