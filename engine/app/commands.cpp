@@ -40,10 +40,18 @@ class ProgressBar {
 
 int run_check(const CheckCommand& command, std::ostream& out, std::ostream& err) {
   bool any_error = false;
+  bool any_unreadable = false;
   for (const std::string& file : command.files) {
+    // An unreadable file stops nothing: the other files are still checked.
+    if (fs::is_directory(file)) {
+      err << "vigie: cannot read " << file << ": it is a folder; name the .vigie files in it\n";
+      any_unreadable = true;
+      continue;
+    }
     if (!fs::is_regular_file(file)) {
       err << "vigie: cannot read " << file << ": no such file; check the path\n";
-      return 2;
+      any_unreadable = true;
+      continue;
     }
 
     common::SourceManager sources;
@@ -57,6 +65,7 @@ int run_check(const CheckCommand& command, std::ostream& out, std::ostream& err)
     out << file << ": ok (" << module.campaigns.size()
         << (module.campaigns.size() == 1 ? " campaign" : " campaigns") << ")\n";
   }
+  if (any_unreadable) return 2;
   return any_error ? 1 : 0;
 }
 

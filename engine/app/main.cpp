@@ -35,7 +35,8 @@ int main(int argc, char** argv) {
                       "simulated, or replay:FILE to replay outcomes from a CSV");
   run_cmd->add_option("--agents", run.agents, "Number of call lines (agents)")
       ->check(CLI::Range(1, 100000));
-  run_cmd->add_option("--seed", run.seed, "Seed of the simulated dialer");
+  run_cmd->add_option("--seed", run.seed, "Seed of the simulated dialer (0 or more)")
+      ->check(CLI::NonNegativeNumber);
   run_cmd->add_option(
       "--activate", run.activate,
       "Alert activation, local to the campaign's time zone: YYYY-MM-DDTHH:MM (default: now)");

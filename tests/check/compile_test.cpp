@@ -141,7 +141,7 @@ TEST_CASE("example campaign retry delays per disposition", "[check]") {
   const Case cases[] = {
       {vigie::ir::kNoAnswer, Kind::retry, 2h},   {vigie::ir::kBusy, Kind::retry, 30min},
       {vigie::ir::kVoicemail, Kind::retry, 3h},  {vigie::ir::kFailed, Kind::retry, 15min},
-      {vigie::ir::kPartial, Kind::retry, 1h},    {vigie::ir::kCallback, Kind::retry, 0s},
+      {vigie::ir::kPartial, Kind::retry, 1h},    {vigie::ir::kCallback, Kind::unset, 0s},
       {vigie::ir::kWrongNumber, Kind::stop, 0s}, {vigie::ir::kRefused, Kind::stop, 0s},
       {vigie::ir::kCompleted, Kind::unset, 0s},  {vigie::ir::kDeceased, Kind::unset, 0s},
   };

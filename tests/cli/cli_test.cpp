@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -87,4 +88,68 @@ TEST_CASE("vigie run prints the summary of the heatwave demo", "[cli]") {
   CHECK(result.output.find("Campagne canicule") != std::string::npos);
   CHECK(std::filesystem::exists("/tmp/vigie-cli-demo/summary.json"));
   std::filesystem::remove_all("/tmp/vigie-cli-demo");
+}
+
+TEST_CASE("vigie run exits 2 on command-line mistakes", "[cli]") {
+  const std::vector<std::string> cases = {
+      "run campaigns/canicule.vigie --agents 0",
+      "run campaigns/canicule.vigie --cycles 0",
+      "run campaigns/canicule.vigie --no-such-option",
+      "",
+  };
+  for (const std::string& arguments : cases) {
+    Result result = run(arguments);
+    INFO("vigie " << arguments << "\n" << result.output);
+    CHECK(result.status == 2);
+  }
+}
+
+TEST_CASE("vigie run names a missing register file", "[cli]") {
+  Result result = run("run campaigns/canicule.vigie --roster /nonexistent/roster.csv --quiet "
+                      "--out /tmp/vigie-cli-missing-roster");
+  CHECK(result.status == 2);
+  CHECK(result.output.find("/nonexistent/roster.csv") != std::string::npos);
+  CHECK(result.output.find("--roster") != std::string::npos);
+}
+
+TEST_CASE("vigie run rejects notifier files that collide", "[cli]") {
+  const std::string base = R"(sources:
+  reflex: {plugin: csv, path: )" + std::string(VIGIE_SOURCE_DIR) +
+                           R"(/examples/rosters/sample_20.csv}
+pricing:
+  marche_2022:
+    plugin: volume_band
+    bands: [{up_to: null, price: 4}]
+notifiers:
+  equipe_visites: {plugin: csv_file, path: visites.csv}
+)";
+  struct Case {
+    std::string notifiers;
+    std::string expected;
+  };
+  const std::vector<Case> cases = {
+      {"  cellule_urgence: {plugin: csv_file, path: attempts.csv}\n"
+       "  casvp: {plugin: csv_file}\n",
+       "notifier 'cellule_urgence' would write into"},
+      {"  cellule_urgence: {plugin: csv_file, path: visites.csv}\n"
+       "  casvp: {plugin: csv_file}\n",
+       "both write"},
+  };
+  for (const Case& c : cases) {
+    std::string config = write_temp("vigie-cli-collide.yaml", base + c.notifiers);
+    Result result = run("run campaigns/canicule.vigie --config " + config +
+                        " --activate 2019-06-24T10:00 --quiet --out /tmp/vigie-cli-collide");
+    INFO(result.output);
+    CHECK(result.status == 2);
+    CHECK(result.output.find(c.expected) != std::string::npos);
+  }
+  std::filesystem::remove_all("/tmp/vigie-cli-collide");
+}
+
+TEST_CASE("vigie check reports every unreadable file and goes on", "[cli]") {
+  Result result = run("check /nonexistent/a.vigie campaigns/canicule.vigie /tmp");
+  CHECK(result.status == 2);
+  CHECK(result.output.find("/nonexistent/a.vigie") != std::string::npos);
+  CHECK(result.output.find("canicule.vigie: ok") != std::string::npos);
+  CHECK(result.output.find("it is a folder") != std::string::npos);
 }

@@ -68,3 +68,25 @@ TEST_CASE("nearest_name suggests close names only", "[diagnostic]") {
   CHECK(with_suggestion("unknown name 'alnoe'", "alnoe", names) ==
         "unknown name 'alnoe'; did you mean 'alone'?");
 }
+
+TEST_CASE("format_diagnostic shortens very long lines", "[diagnostic]") {
+  SourceManager sources;
+  std::string line = std::string(1000, 'a') + " oops " + std::string(1000, 'b');
+  sources.add("long.vigie", line + "\n");
+  Diagnostic d{Severity::error, "long.vigie", {{1, 1002}, {1, 1006}}, "unexpected 'oops'"};
+
+  std::string text = format_diagnostic(d, sources);
+  std::string excerpt = "..." + std::string(59, 'a') + " oops " + std::string(95, 'b') + "...";
+  CHECK(text == "long.vigie:1:1002: error: unexpected 'oops'\n"
+                "    " + excerpt + "\n"
+                "    " + std::string(63, ' ') + "^~~~\n");
+}
+
+TEST_CASE("Diagnostics counts errors beyond what it stores", "[diagnostic]") {
+  Diagnostics diagnostics;
+  for (std::size_t i = 0; i < 3 * Diagnostics::kMaxStored; ++i) {
+    diagnostics.error("x.vigie", {{1, static_cast<std::uint32_t>(i + 1)}, {}}, "bad");
+  }
+  CHECK(diagnostics.error_count() == 3 * Diagnostics::kMaxStored);
+  CHECK(diagnostics.sorted().size() == Diagnostics::kMaxReported);
+}

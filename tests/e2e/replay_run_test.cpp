@@ -140,3 +140,26 @@ TEST_CASE("replay run with one line never overlaps calls", "[e2e]") {
   }
   fs::remove_all(out);
 }
+
+TEST_CASE("replay run never calls a deceased person again", "[e2e]") {
+  fs::path out = fresh_dir("deceased");
+  auto options = mini_options(out);
+  options.dialer = "replay:tests/e2e/data/mini_replay_deceased.csv";
+  options.cycles = 2;
+  vigie::runtime::run_campaign(options);
+
+  auto summary = nlohmann::json::parse(read_file(out / "summary.json"));
+  REQUIRE(summary["cycles"].size() == 2);
+  CHECK(summary["cycles"][0]["contacts"] == 5);
+  CHECK(summary["cycles"][0]["outcomes"]["deceased"] == 1);
+  CHECK(summary["cycles"][1]["contacts"] == 4);
+  CHECK(summary["cycles"][1]["skipped_deceased"] == 1);
+  // Without `recontact every`, cycle 2 starts when cycle 1's window ends.
+  CHECK(summary["cycles"][1]["start"] == "2019-06-30T17:00:00+02:00");
+
+  std::string attempts = read_file(out / "attempts.csv");
+  CHECK(attempts.find("1,A001,1,") != std::string::npos);
+  CHECK(attempts.find("2,A001,") == std::string::npos);
+  CHECK(attempts.find("2,A002,1,") != std::string::npos);
+  fs::remove_all(out);
+}

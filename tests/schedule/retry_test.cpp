@@ -286,11 +286,45 @@ TEST_CASE("next_step rejects invalid input", "[schedule][retry]") {
                   std::out_of_range);
 
   paris.campaign.retry.otherwise = ir::RetryAction{};
+  paris.campaign.retry.on[ir::kBusy] = ir::RetryAction{};
   CHECK_THROWS_WITH(
-      next_step(paris.campaign, paris.calling, window, 1, ir::kCallback, ended_at, std::nullopt),
+      next_step(paris.campaign, paris.calling, window, 1, ir::kBusy, ended_at, std::nullopt),
       "retry policy 'standard_48h' has no `on` line and no `otherwise` for disposition "
-      "'callback'");
+      "'busy'");
 }
 
 }  // namespace
+
+TEST_CASE("next_step honours a callback time under otherwise stop", "[schedule][retry]") {
+  ir::Campaign campaign = test::make_campaign(test::standard_retry());
+  campaign.retry.otherwise = test::stop();
+  Setup paris(std::move(campaign));
+  CycleWindow window = paris.window("2019-06-24T10:00");
+
+  check_steps(paris, window,
+              {
+                  // The person gave a time: it is kept although `otherwise` stops.
+                  {"callback", 1, "2019-06-24T11:00", "2019-06-24T16:00", "2019-06-24T16:00:00+02:00"},
+                  // No time and `otherwise stop`: the cycle ends on callback.
+                  {"callback", 1, "2019-06-24T11:00", nullptr, "final callback"},
+              });
+
+  test::set_retry(paris.campaign, "callback", test::stop());
+  check_steps(paris, window,
+              {{"callback", 1, "2019-06-24T11:00", "2019-06-24T16:00", "final callback"}});
+}
+
+TEST_CASE("next_step retries a timeless callback at the next opening", "[schedule][retry]") {
+  ir::Campaign campaign = test::make_campaign(test::standard_retry());
+  campaign.retry.otherwise = ir::RetryAction{};
+  Setup paris(std::move(campaign));
+  CycleWindow window = paris.window("2019-06-24T10:00");
+
+  check_steps(paris, window,
+              {
+                  {"callback", 1, "2019-06-24T11:00", nullptr, "2019-06-24T11:00:00+02:00"},
+                  {"callback", 1, "2019-06-24T19:10", nullptr, "2019-06-25T09:00:00+02:00"},
+              });
+}
+
 }  // namespace vigie::schedule

@@ -88,16 +88,13 @@ class RuleChecker {
 
   // A non-final disposition needs a decision: its own line or `otherwise`.
   // `callback` is exempt because the time the person gave sets the next
-  // attempt. Without its own line it is retried at that time (delay 0),
-  // even under `otherwise stop`, since the person asked to be called again.
+  // attempt; without a time, `otherwise` applies, or the next opening when
+  // there is no `otherwise` (see schedule::next_step).
   void check_gaps() {
     for (std::size_t i = 0; i < dispositions_.size(); ++i) {
       const ir::Disposition& disposition = dispositions_[i];
       bool decided = policy_.on[i].kind != ir::RetryAction::Kind::unset;
-      if (i == ir::kCallback && !decided) {
-        policy_.on[i] = ir::RetryAction{ir::RetryAction::Kind::retry, common::Seconds(0)};
-        continue;
-      }
+      if (i == ir::kCallback) continue;
       if (disposition.final || i == ir::kUnreachable || decided || otherwise_ != nullptr) {
         continue;
       }

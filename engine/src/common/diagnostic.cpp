@@ -61,6 +61,36 @@ std::string caret_line(std::string_view line, const SourceRange& range) {
   return caret;
 }
 
+constexpr std::uint32_t kExcerptBefore = 60;
+constexpr std::uint32_t kExcerptWidth = 160;
+
+// Shortens a source line longer than kExcerptWidth code points to a window
+// around the range, marked with "..." at the cut ends, and shifts `range`
+// to match, so that a 1 MB one-line file does not print 1 MB per error.
+std::string excerpt_around(std::string_view line, SourceRange& range) {
+  std::uint32_t length = 0;
+  for (char ch : line) {
+    if ((static_cast<unsigned char>(ch) & 0xC0) != 0x80) ++length;
+  }
+  if (length <= kExcerptWidth) return std::string(line);
+
+  std::uint32_t first = range.begin.column > kExcerptBefore ? range.begin.column - kExcerptBefore : 1;
+  std::size_t from = byte_offset(line, first);
+  std::size_t to = byte_offset(line, first + kExcerptWidth);
+  std::string excerpt = first > 1 ? "..." : "";
+  std::uint32_t shift = first - 1 - static_cast<std::uint32_t>(excerpt.size());
+  excerpt += std::string(line.substr(from, to - from));
+  if (to < line.size()) excerpt += "...";
+
+  range.begin.column -= shift;
+  if (range.end.line == range.begin.line) {
+    range.end.column = std::min(range.end.column - shift, range.begin.column + kExcerptWidth);
+  } else {
+    range.end = range.begin;
+  }
+  return excerpt;
+}
+
 // Optimal string alignment distance: insertions, deletions, substitutions
 // and transpositions of two adjacent characters each cost one, so that
 // "cvs" is one edit from "csv".
@@ -93,6 +123,9 @@ void Diagnostics::warning(const std::string& file, SourceRange range, std::strin
 
 void Diagnostics::add(Diagnostic diagnostic) {
   if (diagnostic.severity == Severity::error) ++error_count_;
+  // Keep memory bounded on pathological input: every error is counted, but
+  // past kMaxStored only the earliest positions are worth keeping.
+  if (items_.size() >= kMaxStored) return;
   items_.push_back(std::move(diagnostic));
 }
 
@@ -121,8 +154,10 @@ std::string format_diagnostic(const Diagnostic& diagnostic, const SourceManager&
 
   std::string_view line = sources.line_text(diagnostic.file, diagnostic.range.begin.line);
   if (diagnostic.range.begin.line > 0 && sources.find(diagnostic.file) != nullptr) {
-    out << "    " << line << '\n';
-    out << "    " << caret_line(line, diagnostic.range) << '\n';
+    SourceRange range = diagnostic.range;
+    std::string excerpt = excerpt_around(line, range);
+    out << "    " << excerpt << '\n';
+    out << "    " << caret_line(excerpt, range) << '\n';
   }
   return out.str();
 }

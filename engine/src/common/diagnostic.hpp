@@ -26,6 +26,8 @@ struct Diagnostic {
 class Diagnostics {
  public:
   static constexpr std::size_t kMaxReported = 100;
+  // Diagnostics kept in memory; later ones are only counted.
+  static constexpr std::size_t kMaxStored = 10 * kMaxReported;
 
   void error(const std::string& file, SourceRange range, std::string message);
   void warning(const std::string& file, SourceRange range, std::string message);

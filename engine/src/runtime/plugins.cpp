@@ -203,6 +203,7 @@ PluginSet::PluginSet(const ir::Campaign& campaign, const RunOptions& options) {
         const YAML::Node path_node = notifier->second.node["path"];
         fs::path path = path_node && path_node.IsScalar() ? path_node.as<std::string>()
                                                           : route.notifier + ".csv";
+        check_notifier_file(route.notifier, path, options.out_dir);
         if (path.is_relative()) output_files_.push_back(path.string());
       }
     }
@@ -228,6 +229,27 @@ PluginSet::PluginSet(const ir::Campaign& campaign, const RunOptions& options) {
 }
 
 PluginSet::~PluginSet() = default;
+
+// Rejects a csv_file path that another notifier or one of the run's own
+// output files already uses: lines of both would end up mixed or lost.
+void PluginSet::check_notifier_file(const std::string& instance, const fs::path& path,
+                                    const std::string& out_dir) {
+  static const char* const kRunFiles[] = {"summary.json", "attempts.csv", "escalations.csv",
+                                          "rejected_rows.csv", "vigie.db"};
+  fs::path out = fs::absolute(out_dir).lexically_normal();
+  fs::path full = (path.is_relative() ? out / path : path).lexically_normal();
+  for (const char* name : kRunFiles) {
+    if (full == out / name) {
+      throw RunError("notifier '" + instance + "' would write into " + full.string() +
+                     ", which the run itself writes; give it another `path` in " + config_.path);
+    }
+  }
+  auto [it, inserted] = notifier_files_.emplace(full.string(), instance);
+  if (!inserted) {
+    throw RunError("notifiers '" + it->second + "' and '" + instance + "' both write " +
+                   full.string() + "; give each its own `path` in " + config_.path);
+  }
+}
 
 Pricing& PluginSet::pricing() {
   if (!pricing_) throw RunError("the campaign names no pricing instance");

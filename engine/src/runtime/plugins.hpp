@@ -3,6 +3,7 @@
 // given with --config, or the embedded default) with the command line's
 // overrides, and one instance per name the campaign uses.
 
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -57,6 +58,10 @@ class PluginSet {
   std::string store_url_;
   std::optional<int> lines_;
   std::vector<std::string> output_files_;
+  std::map<std::string, std::string> notifier_files_;  // absolute path -> instance
+
+  void check_notifier_file(const std::string& instance, const std::filesystem::path& path,
+                           const std::string& out_dir);
 };
 
 }  // namespace vigie::runtime

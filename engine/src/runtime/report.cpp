@@ -118,6 +118,7 @@ ordered_json cycle_json(const RunReport& report, const CycleReport& cycle,
                    {"met", rate(s.useful, s.contacts) >= *report.target_rate}};
   }
   if (cycle.unknown_timezones > 0) j["unknown_timezones"] = cycle.unknown_timezones;
+  if (cycle.skipped_deceased > 0) j["skipped_deceased"] = cycle.skipped_deceased;
   if (s.ignored_answers > 0) j["ignored_answers"] = s.ignored_answers;
   if (s.downgraded_completions > 0) j["completed_downgraded_to_partial"] = s.downgraded_completions;
   return j;

@@ -37,7 +37,7 @@ common::Value Roster::to_value(const FieldValue& value) {
 
 Roster::Roster(const ir::Campaign& campaign, const eval::CompiledCampaign& compiled,
                const ImportResult& import, const date::time_zone* zone, common::Instant cycle_start,
-               int cycle)
+               int cycle, const std::unordered_set<std::string>& deceased)
     : campaign_(&campaign), field_count_(campaign.fields.size()), rejected_(import.rejected) {
   std::int32_t phone_field = -1;
   for (std::size_t f = 0; f < campaign.fields.size(); ++f) {
@@ -65,6 +65,11 @@ Roster::Roster(const ir::Campaign& campaign, const eval::CompiledCampaign& compi
                            campaign.fields[static_cast<std::size_t>(campaign.key_field)].name, key,
                            "duplicate key '" + key + "': row " + std::to_string(it->second) +
                                " already has it; give each person a unique identifier"});
+      continue;
+    }
+
+    if (deceased.count(key) != 0) {
+      ++skipped_deceased_;
       continue;
     }
 

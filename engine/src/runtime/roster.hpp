@@ -6,6 +6,7 @@
 #include <deque>
 #include <span>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "common/value.hpp"
@@ -29,9 +30,11 @@ class Roster {
   // rejected (naming both rows); rows outside the audience are counted in
   // `excluded()`. `zone` is the campaign's time zone; `cycle_start` gives
   // `today` (in each contact's zone) for the audience and priority.
+  // Contacts whose key is in `deceased` (reported dead in an earlier cycle)
+  // are left out and counted in `skipped_deceased()`.
   Roster(const ir::Campaign& campaign, const eval::CompiledCampaign& compiled,
          const ImportResult& import, const date::time_zone* zone, common::Instant cycle_start,
-         int cycle);
+         int cycle, const std::unordered_set<std::string>& deceased = {});
 
   std::size_t size() const { return contacts_.size(); }
   const Contact& contact(std::size_t i) const { return contacts_[i]; }
@@ -43,6 +46,7 @@ class Roster {
 
   const std::vector<RejectedRow>& rejected() const { return rejected_; }
   std::size_t excluded() const { return excluded_; }
+  std::size_t skipped_deceased() const { return skipped_deceased_; }
   // Contacts whose `timezone from` field named an unknown zone; the
   // campaign's zone was used for them.
   std::size_t unknown_zones() const { return unknown_zones_; }
@@ -57,6 +61,7 @@ class Roster {
   std::deque<std::string> texts_;      // stable storage for text values
   std::vector<RejectedRow> rejected_;
   std::size_t excluded_ = 0;
+  std::size_t skipped_deceased_ = 0;
   std::size_t unknown_zones_ = 0;
 };
 

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 #include <tuple>
+#include <unordered_set>
 
 #include <spdlog/spdlog.h>
 
@@ -32,6 +33,18 @@ struct CompiledInput {
   const ir::Campaign* campaign = nullptr;
 };
 
+std::vector<std::string> campaign_names(const std::vector<ir::Campaign>& campaigns) {
+  std::vector<std::string> names;
+  for (const ir::Campaign& c : campaigns) names.push_back(c.name);
+  return names;
+}
+
+std::string join(const std::vector<std::string>& names) {
+  std::string text;
+  for (const std::string& name : names) text += (text.empty() ? "" : ", ") + name;
+  return text;
+}
+
 void compile_campaign(const RunOptions& options, CompiledInput& input) {
   if (!fs::exists(options.campaign_path)) {
     throw RunError("campaign file not found: " + options.campaign_path +
@@ -53,14 +66,16 @@ void compile_campaign(const RunOptions& options, CompiledInput& input) {
       if (c.name == *options.campaign_name) input.campaign = &c;
     }
     if (input.campaign == nullptr) {
-      throw RunError("no campaign named '" + *options.campaign_name + "' in " +
-                     options.campaign_path);
+      throw RunError(common::with_suggestion("no campaign named '" + *options.campaign_name +
+                                                 "' in " + options.campaign_path,
+                                             *options.campaign_name, campaign_names(campaigns)) +
+                     "; it declares " + join(campaign_names(campaigns)));
     }
     return;
   }
   if (campaigns.size() > 1) {
-    throw RunError(options.campaign_path +
-                   " declares several campaigns; choose one with --campaign NAME");
+    throw RunError(options.campaign_path + " declares several campaigns (" +
+                   join(campaign_names(campaigns)) + "); choose one with --campaign NAME");
   }
   input.campaign = &campaigns.front();
 }
@@ -77,7 +92,21 @@ common::Instant activation_time(const RunOptions& options, const date::time_zone
     throw RunError("invalid --activate value '" + *options.activate +
                    "'; write a local date and time such as 2019-06-24T10:00");
   }
-  return common::to_instant(*local, zone);
+  auto day = date::year_month_day{date::floor<date::days>(*local)};
+  if (day.year() < date::year{2000} || day.year() > date::year{2199}) {
+    throw RunError("--activate " + *options.activate +
+                   " is outside the years 2000 to 2199; check the date");
+  }
+
+  // Gaps and repeated hours happen on clock changes; say which instant is used.
+  date::local_info info = zone->get_info(*local);
+  common::Instant instant = common::to_instant(*local, zone);
+  if (info.result != date::local_info::unique) {
+    spdlog::warn("--activate {} {} in {}; using {}", *options.activate,
+                 info.result == date::local_info::nonexistent ? "does not exist" : "occurs twice",
+                 zone->name(), common::format_local_iso(instant, zone));
+  }
+  return instant;
 }
 
 SourceSchema schema_of(const ir::Campaign& campaign) {
@@ -187,12 +216,16 @@ class RunSink final : public CycleSink {
     }
     // The outcome, its scores and routes are committed before any alert leaves.
     store_.record_outcome(record);
+    if (event.outcome == ir::kDeceased) deceased_.insert(contact.id);
 
     for (const FiredRouteEvent& fired : event.routes) {
       deliver(event, contact, campaign_.routes[static_cast<std::size_t>(fired.route)], fired.due,
               scores);
     }
   }
+
+  // Contacts reported deceased so far; later cycles do not call them.
+  const std::unordered_set<std::string>& deceased() const { return deceased_; }
 
   void progress(std::size_t done, std::size_t total, common::Instant now) override {
     if (options_.on_progress) options_.on_progress(cycle_, done, total, now);
@@ -279,6 +312,7 @@ class RunSink final : public CycleSink {
   PluginSet& plugins_;
   const RunOptions& options_;
   int cycle_ = 1;
+  std::unordered_set<std::string> deceased_;
   std::vector<AttemptRow> attempt_rows_;
   std::vector<EscalationRow> escalation_rows_;
 };
@@ -317,25 +351,10 @@ void price(const ir::Campaign& campaign, PluginSet& plugins, RunReport& report) 
   report.cost = plugins.pricing().price(stats);
 }
 
-}  // namespace
-
-RunReport run_campaign(const RunOptions& options) {
-  CompiledInput input;
-  compile_campaign(options, input);
-  const ir::Campaign& campaign = *input.campaign;
-  if (options.cycles < 1) throw RunError("--cycles must be at least 1");
-
-  const date::time_zone* zone = common::find_zone(campaign.timezone);
-  if (zone == nullptr) throw RunError("unknown time zone '" + campaign.timezone + "'");
-  common::Instant activation = activation_time(options, zone);
-
-  std::error_code ec;
-  fs::create_directories(options.out_dir, ec);
-  if (ec) {
-    throw RunError("cannot create the output folder " + options.out_dir + ": " + ec.message());
-  }
-
-  PluginSet plugins(campaign, options);
+// Runs every cycle with the plugins already built, then writes the outputs.
+RunReport run_with_plugins(const RunOptions& options, const ir::Campaign& campaign,
+                           const date::time_zone* zone, common::Instant activation,
+                           PluginSet& plugins) {
   eval::CompiledCampaign compiled(campaign);
   std::unique_ptr<store::Store> store = store::Store::open(plugins.store_url());
 
@@ -361,7 +380,7 @@ RunReport run_campaign(const RunOptions& options) {
   VirtualClock clock(activation);
   for (int cycle = 1; cycle <= options.cycles; ++cycle) {
     common::Instant start = activation + every * (cycle - 1);
-    Roster roster(campaign, compiled, import, zone, start, cycle);
+    Roster roster(campaign, compiled, import, zone, start, cycle, sink.deceased());
     spdlog::info("cycle {} of campaign {} started: {} contacts, {} rejected rows", cycle,
                  campaign.name, roster.size(), roster.rejected().size());
 
@@ -396,7 +415,8 @@ RunReport run_campaign(const RunOptions& options) {
                    cycle, roster.unknown_zones(), campaign.timezone);
     }
     report.cycles.push_back(
-        {stats, roster.rejected().size(), roster.excluded(), roster.unknown_zones()});
+        {stats, roster.rejected().size(), roster.excluded(), roster.unknown_zones(),
+         roster.skipped_deceased()});
   }
   plugins.flush_notifiers();
 
@@ -409,6 +429,37 @@ RunReport run_campaign(const RunOptions& options) {
   report.files = {"summary.json", "attempts.csv", "escalations.csv", "rejected_rows.csv"};
   for (const std::string& file : plugins.output_files()) report.files.push_back(file);
   return report;
+}
+
+}  // namespace
+
+RunReport run_campaign(const RunOptions& options) {
+  CompiledInput input;
+  compile_campaign(options, input);
+  const ir::Campaign& campaign = *input.campaign;
+  if (options.cycles < 1) throw RunError("--cycles must be at least 1");
+
+  const date::time_zone* zone = common::find_zone(campaign.timezone);
+  if (zone == nullptr) throw RunError("unknown time zone '" + campaign.timezone + "'");
+  common::Instant activation = activation_time(options, zone);
+
+  std::error_code ec;
+  fs::create_directories(options.out_dir, ec);
+  if (ec) {
+    throw RunError("cannot create the output folder " + options.out_dir + ": " + ec.message());
+  }
+
+  PluginSet plugins(campaign, options);
+  try {
+    return run_with_plugins(options, campaign, zone, activation, plugins);
+  } catch (const RunError&) {
+    throw;
+  } catch (const std::exception& error) {
+    // An exception thrown by a plugin has its type and message code in the
+    // plugin's library, which closes when `plugins` goes out of scope: copy
+    // the message into an engine-owned error while the library is loaded.
+    throw RunError(error.what());
+  }
 }
 
 }  // namespace vigie::runtime

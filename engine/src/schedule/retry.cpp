@@ -29,6 +29,10 @@ common::Instant earliest_retry(const ir::Campaign& campaign, const ir::RetryActi
   // a call before the attempt that asked for it has ended.
   if (disposition == ir::kCallback && callback_at) return std::max(*callback_at, ended_at);
 
+  // A callback with no time, no `on callback` line and no `otherwise` is
+  // retried at the next opening: the person asked to be called again.
+  if (disposition == ir::kCallback && action.kind == ir::RetryAction::Kind::unset) return ended_at;
+
   if (action.kind != ir::RetryAction::Kind::retry) {
     // The checker rejects a non-final disposition with neither an `on` line
     // nor `otherwise`, so this is a campaign built outside the checker.
@@ -56,7 +60,12 @@ NextStep next_step(const ir::Campaign& campaign, const CallingHours& hours,
     return final_step(disposition);
   }
   const ir::RetryAction& action = action_for(campaign.retry, disposition);
-  if (action.kind == ir::RetryAction::Kind::stop) return final_step(disposition);
+  // A callback time is honoured even under `otherwise stop`; only an
+  // explicit `on callback stop` ends the cycle.
+  bool own_line = campaign.retry.on[static_cast<std::size_t>(disposition)].kind !=
+                  ir::RetryAction::Kind::unset;
+  bool asked_time = disposition == ir::kCallback && callback_at.has_value() && !own_line;
+  if (action.kind == ir::RetryAction::Kind::stop && !asked_time) return final_step(disposition);
 
   if (attempts_made >= campaign.retry.attempts) return final_step(ir::kUnreachable);
 
