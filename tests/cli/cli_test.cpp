@@ -20,7 +20,10 @@ struct Result {
 };
 
 Result run(const std::string& arguments) {
-  std::string command = std::string(VIGIE_EXECUTABLE) + " " + arguments + " 2>&1";
+  // Without VIGIE_PLUGIN_PATH, so that these tests show the executable
+  // finding the plugins built beside it with no configuration.
+  std::string command =
+      "env -u VIGIE_PLUGIN_PATH " + std::string(VIGIE_EXECUTABLE) + " " + arguments + " 2>&1";
   Result result;
   FILE* pipe = ::popen(command.c_str(), "r");
   REQUIRE(pipe != nullptr);
