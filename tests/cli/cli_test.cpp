@@ -108,8 +108,9 @@ TEST_CASE("vigie run exits 2 on command-line mistakes", "[cli]") {
 }
 
 TEST_CASE("vigie run names a missing register file", "[cli]") {
-  Result result = run("run campaigns/canicule.vigie --roster /nonexistent/roster.csv --quiet "
-                      "--out /tmp/vigie-cli-missing-roster");
+  Result result =
+      run("run campaigns/canicule.vigie --roster /nonexistent/roster.csv --quiet "
+          "--out /tmp/vigie-cli-missing-roster");
   CHECK(result.status == 2);
   CHECK(result.output.find("/nonexistent/roster.csv") != std::string::npos);
   CHECK(result.output.find("--roster") != std::string::npos);
@@ -117,7 +118,8 @@ TEST_CASE("vigie run names a missing register file", "[cli]") {
 
 TEST_CASE("vigie run rejects notifier files that collide", "[cli]") {
   const std::string base = R"(sources:
-  reflex: {plugin: csv, path: )" + std::string(VIGIE_SOURCE_DIR) +
+  reflex: {plugin: csv, path: )" +
+                           std::string(VIGIE_SOURCE_DIR) +
                            R"(/examples/rosters/sample_20.csv}
 pricing:
   marche_2022:

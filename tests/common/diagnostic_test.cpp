@@ -77,9 +77,13 @@ TEST_CASE("format_diagnostic shortens very long lines", "[diagnostic]") {
 
   std::string text = format_diagnostic(d, sources);
   std::string excerpt = "..." + std::string(59, 'a') + " oops " + std::string(95, 'b') + "...";
-  CHECK(text == "long.vigie:1:1002: error: unexpected 'oops'\n"
-                "    " + excerpt + "\n"
-                "    " + std::string(63, ' ') + "^~~~\n");
+  CHECK(text ==
+        "long.vigie:1:1002: error: unexpected 'oops'\n"
+        "    " +
+            excerpt +
+            "\n"
+            "    " +
+            std::string(63, ' ') + "^~~~\n");
 }
 
 TEST_CASE("Diagnostics counts errors beyond what it stores", "[diagnostic]") {

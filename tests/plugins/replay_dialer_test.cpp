@@ -119,6 +119,8 @@ TEST_CASE("replay dialer reports bad lines", "[plugins][replay]") {
       {header + "A1,0,completed,10,,\n", ":2: attempt '0' must be a whole number of at least 1"},
       {header + "A1,1,completed,-5,,\n",
        ":2: duration_s '-5' must be a whole number of at least 0"},
+      {header + "A1,1,completed,99999999,,\n",
+       ":2: duration_s 99999999 is longer than a day; write the call's length in seconds"},
       {header + "A1,1,completed,10,,\nA1,1,busy,5,,\n",
        ":3: contact 'A1' attempt 1 is already given on line 2; keep one line"},
       {header + "A1,1,callback,10,,tomorrow\n",

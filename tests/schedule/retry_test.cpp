@@ -301,13 +301,14 @@ TEST_CASE("next_step honours a callback time under otherwise stop", "[schedule][
   Setup paris(std::move(campaign));
   CycleWindow window = paris.window("2019-06-24T10:00");
 
-  check_steps(paris, window,
-              {
-                  // The person gave a time: it is kept although `otherwise` stops.
-                  {"callback", 1, "2019-06-24T11:00", "2019-06-24T16:00", "2019-06-24T16:00:00+02:00"},
-                  // No time and `otherwise stop`: the cycle ends on callback.
-                  {"callback", 1, "2019-06-24T11:00", nullptr, "final callback"},
-              });
+  check_steps(
+      paris, window,
+      {
+          // The person gave a time: it is kept although `otherwise` stops.
+          {"callback", 1, "2019-06-24T11:00", "2019-06-24T16:00", "2019-06-24T16:00:00+02:00"},
+          // No time and `otherwise stop`: the cycle ends on callback.
+          {"callback", 1, "2019-06-24T11:00", nullptr, "final callback"},
+      });
 
   test::set_retry(paris.campaign, "callback", test::stop());
   check_steps(paris, window,

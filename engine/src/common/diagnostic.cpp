@@ -74,7 +74,8 @@ std::string excerpt_around(std::string_view line, SourceRange& range) {
   }
   if (length <= kExcerptWidth) return std::string(line);
 
-  std::uint32_t first = range.begin.column > kExcerptBefore ? range.begin.column - kExcerptBefore : 1;
+  std::uint32_t first =
+      range.begin.column > kExcerptBefore ? range.begin.column - kExcerptBefore : 1;
   std::size_t from = byte_offset(line, first);
   std::size_t to = byte_offset(line, first + kExcerptWidth);
   std::string excerpt = first > 1 ? "..." : "";

@@ -136,7 +136,7 @@ ordered_json cost_json(const RunReport& report) {
   ordered_json lines = ordered_json::array();
   for (const CostLine& line : cost.lines) {
     lines.push_back({{"item", line.item},
-                     {"quantity", line.quantity},
+                     {"quantity", rounded(line.quantity, 100.0)},
                      {"unit", line.unit},
                      {"unit_price", line.unit_price},
                      {"amount", rounded(line.amount, 100.0)}});

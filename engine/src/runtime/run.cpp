@@ -411,12 +411,12 @@ RunReport run_with_plugins(const RunOptions& options, const ir::Campaign& campai
                  campaign.name, stats.attempts, stats.useful);
 
     if (roster.unknown_zones() > 0) {
-      spdlog::warn("cycle {}: {} contacts name an unknown time zone; the campaign's zone {} was used",
-                   cycle, roster.unknown_zones(), campaign.timezone);
+      spdlog::warn(
+          "cycle {}: {} contacts name an unknown time zone; the campaign's zone {} was used", cycle,
+          roster.unknown_zones(), campaign.timezone);
     }
-    report.cycles.push_back(
-        {stats, roster.rejected().size(), roster.excluded(), roster.unknown_zones(),
-         roster.skipped_deceased()});
+    report.cycles.push_back({stats, roster.rejected().size(), roster.excluded(),
+                             roster.unknown_zones(), roster.skipped_deceased()});
   }
   plugins.flush_notifiers();
 

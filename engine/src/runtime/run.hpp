@@ -43,7 +43,7 @@ struct RunOptions {
   std::optional<std::string> roster_path;
   std::optional<std::string> dialer;  // "simulated" or "replay:FILE"
   std::optional<int> agents;
-  std::optional<std::int64_t> seed;  // 0 or more
+  std::optional<std::int64_t> seed;     // 0 or more
   std::optional<std::string> activate;  // YYYY-MM-DDTHH:MM, campaign-local
   int cycles = 1;
   std::string out_dir = "vigie-out";
@@ -54,7 +54,7 @@ struct RunOptions {
 struct CycleReport {
   CycleStats stats;
   std::size_t rejected_rows = 0;
-  std::size_t excluded = 0;  // outside the audience
+  std::size_t excluded = 0;           // outside the audience
   std::size_t unknown_timezones = 0;  // `timezone from` named no known zone
   std::size_t skipped_deceased = 0;   // reported deceased in an earlier cycle
 };

@@ -159,6 +159,12 @@ class ReplayFile {
     if (result.disposition.empty())
       fail(line, "empty disposition; write one such as completed or no_answer");
     result.duration = std::chrono::seconds(read_count(field("duration_s"), "duration_s", line, 0));
+    // No phone call lasts a day; a larger value is a typo that would push
+    // every later call of that line past the window.
+    if (result.duration > std::chrono::hours(24)) {
+      fail(line, "duration_s " + std::to_string(result.duration.count()) +
+                     " is longer than a day; write the call's length in seconds");
+    }
     const bool answered = kUnansweredDispositions.count(result.disposition) == 0;
     result.talk = column.count("talk_s") && !field("talk_s").empty()
                       ? std::chrono::seconds(read_count(field("talk_s"), "talk_s", line, 0))
