@@ -66,10 +66,11 @@ void compile_campaign(const RunOptions& options, CompiledInput& input) {
       if (c.name == *options.campaign_name) input.campaign = &c;
     }
     if (input.campaign == nullptr) {
-      throw RunError(common::with_suggestion("no campaign named '" + *options.campaign_name +
-                                                 "' in " + options.campaign_path,
-                                             *options.campaign_name, campaign_names(campaigns)) +
-                     "; it declares " + join(campaign_names(campaigns)));
+      std::vector<std::string> names = campaign_names(campaigns);
+      std::string suggestion = common::nearest_name(*options.campaign_name, names);
+      throw RunError("no campaign named '" + *options.campaign_name + "' in " +
+                     options.campaign_path + " (it declares " + join(names) + ")" +
+                     (suggestion.empty() ? "" : "; did you mean '" + suggestion + "'?"));
     }
     return;
   }

@@ -62,8 +62,9 @@ NextStep next_step(const ir::Campaign& campaign, const CallingHours& hours,
   const ir::RetryAction& action = action_for(campaign.retry, disposition);
   // A callback time is honoured even under `otherwise stop`; only an
   // explicit `on callback stop` ends the cycle.
-  bool own_line =
-      campaign.retry.on[static_cast<std::size_t>(disposition)].kind != ir::RetryAction::Kind::unset;
+  auto index = static_cast<std::size_t>(disposition);
+  bool own_line = index < campaign.retry.on.size() &&
+                  campaign.retry.on[index].kind != ir::RetryAction::Kind::unset;
   bool asked_time = disposition == ir::kCallback && callback_at.has_value() && !own_line;
   if (action.kind == ir::RetryAction::Kind::stop && !asked_time) return final_step(disposition);
 
