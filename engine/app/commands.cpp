@@ -4,6 +4,8 @@
 #include <iostream>
 
 #include "check/compiler.hpp"
+#include "eval/evaluator.hpp"
+#include "runtime/campaign_tests.hpp"
 #include "runtime/report.hpp"
 
 namespace vigie::app {
@@ -36,20 +38,76 @@ class ProgressBar {
   int last_cycle_ = -1;
 };
 
+bool readable(const std::string& file, std::ostream& err) {
+  if (fs::is_directory(file)) {
+    err << "vigie: cannot read " << file << ": it is a folder; name the .vigie files in it\n";
+    return false;
+  }
+  if (!fs::is_regular_file(file)) {
+    err << "vigie: cannot read " << file << ": no such file; check the path\n";
+    return false;
+  }
+  return true;
+}
+
+void print_test_result(std::ostream& out, const runtime::TestResult& result) {
+  const ir::Test& test = *result.test;
+  if (result.passed()) {
+    out << "PASS " << test.file << ": test \"" << test.name << "\"\n";
+    return;
+  }
+  out << "FAIL " << test.file << ':' << test.range.begin.line << ':' << test.range.begin.column
+      << ": test \"" << test.name << "\"\n";
+  for (const runtime::ExpectFailure& failure : result.failures) {
+    out << "    " << test.file << ':' << failure.range.begin.line << ": expect " << failure.text
+        << '\n';
+    out << "      expected: " << failure.expected << '\n';
+    out << "      actual:   " << failure.actual << '\n';
+  }
+}
+
 }  // namespace
+
+int run_tests(const CheckCommand& command, std::ostream& out, std::ostream& err) {
+  bool any_unreadable = false;
+  bool any_error = false;
+  std::size_t passed = 0;
+  std::size_t failed = 0;
+  for (const std::string& file : command.files) {
+    if (!readable(file, err)) {
+      any_unreadable = true;
+      continue;
+    }
+
+    common::SourceManager sources;
+    common::Diagnostics diagnostics;
+    ir::Module module = check::compile_file(file, sources, diagnostics);
+    print_diagnostics(out, diagnostics, sources);
+    if (diagnostics.has_errors()) {
+      any_error = true;
+      continue;
+    }
+
+    for (const ir::Campaign& campaign : module.campaigns) {
+      eval::CompiledCampaign compiled(campaign);
+      for (const runtime::TestResult& result : runtime::run_campaign_tests(campaign, compiled)) {
+        print_test_result(out, result);
+        ++(result.passed() ? passed : failed);
+      }
+    }
+  }
+
+  out << passed << " passed, " << failed << " failed\n";
+  if (any_unreadable) return 2;
+  return any_error || failed > 0 ? 1 : 0;
+}
 
 int run_check(const CheckCommand& command, std::ostream& out, std::ostream& err) {
   bool any_error = false;
   bool any_unreadable = false;
   for (const std::string& file : command.files) {
     // An unreadable file stops nothing: the other files are still checked.
-    if (fs::is_directory(file)) {
-      err << "vigie: cannot read " << file << ": it is a folder; name the .vigie files in it\n";
-      any_unreadable = true;
-      continue;
-    }
-    if (!fs::is_regular_file(file)) {
-      err << "vigie: cannot read " << file << ": no such file; check the path\n";
+    if (!readable(file, err)) {
       any_unreadable = true;
       continue;
     }

@@ -16,6 +16,10 @@ struct CheckCommand {
 
 int run_check(const CheckCommand& command, std::ostream& out, std::ostream& err);
 
+// Runs the `test` blocks of each file: 0 when every test passes, 1 when a
+// test fails or a campaign has errors, 2 when a file cannot be read.
+int run_tests(const CheckCommand& command, std::ostream& out, std::ostream& err);
+
 int run_run(runtime::RunOptions options, bool progress, std::ostream& out, std::ostream& err);
 
 }  // namespace vigie::app

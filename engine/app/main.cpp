@@ -22,6 +22,10 @@ int main(int argc, char** argv) {
       app.add_subcommand("check", "Check campaign files and print their diagnostics");
   check_cmd->add_option("files", check.files, "Campaign files (.vigie)")->required();
 
+  vigie::app::CheckCommand test;
+  CLI::App* test_cmd = app.add_subcommand("test", "Run the test blocks of campaign files");
+  test_cmd->add_option("files", test.files, "Campaign files (.vigie)")->required();
+
   vigie::runtime::RunOptions run;
   bool quiet = false;
   CLI::App* run_cmd = app.add_subcommand("run", "Run a campaign one-shot on a virtual clock");
@@ -59,6 +63,7 @@ int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::warn);
 
   if (*check_cmd) return vigie::app::run_check(check, std::cout, std::cerr);
+  if (*test_cmd) return vigie::app::run_tests(test, std::cout, std::cerr);
   if (*run_cmd) {
     if (quiet) spdlog::set_level(spdlog::level::err);
     bool progress = !quiet && isatty(STDERR_FILENO) != 0;

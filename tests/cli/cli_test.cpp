@@ -158,3 +158,29 @@ TEST_CASE("vigie check reports every unreadable file and goes on", "[cli]") {
   CHECK(result.output.find("canicule.vigie: ok") != std::string::npos);
   CHECK(result.output.find("it is a folder") != std::string::npos);
 }
+
+TEST_CASE("vigie test runs the campaign's tests", "[cli]") {
+  Result passing = run("test campaigns/canicule.vigie");
+  INFO(passing.output);
+  CHECK(passing.status == 0);
+  CHECK(passing.output.find("4 passed, 0 failed") != std::string::npos);
+
+  std::string path = write_temp("vigie-cli-failing.vigie", R"(campaign c {
+  source s { id text key  phone phone }
+  hours { mon-fri 09:00-19:00 }
+  retry { attempts 1 within 1h  otherwise stop }
+  script { ask ok "OK ?" yes_no }
+  score risk { ok == no => 1 }
+  test "failing" {
+    given ok = no
+    expect risk == 2
+  }
+}
+)");
+  Result failing = run("test " + path);
+  INFO(failing.output);
+  CHECK(failing.status == 1);
+  CHECK(failing.output.find("FAIL " + path + ":7:3: test \"failing\"") != std::string::npos);
+  CHECK(failing.output.find("expected: risk == 2") != std::string::npos);
+  CHECK(failing.output.find("actual:   risk = 1") != std::string::npos);
+}
