@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
 #include "check/compiler.hpp"
 #include "runtime/campaign_tests.hpp"
 
@@ -109,11 +111,18 @@ TEST_CASE("campaign tests report expected and actual values", "[runtime][tests]"
 }
 
 TEST_CASE("every shipped campaign passes its own tests", "[runtime][tests]") {
-  for (const char* path : {"campaigns/canicule.vigie"}) {
+  std::vector<std::string> paths;
+  for (const auto& entry : std::filesystem::directory_iterator("campaigns")) {
+    if (entry.path().extension() == ".vigie") paths.push_back(entry.path().string());
+  }
+  REQUIRE(paths.size() >= 5);
+  for (const std::string& path : paths) {
     common::SourceManager sources;
     common::Diagnostics diagnostics;
     ir::Module module = check::compile_file(path, sources, diagnostics);
+    INFO(path);
     REQUIRE_FALSE(diagnostics.has_errors());
+    REQUIRE_FALSE(module.campaigns.empty());
     for (const ir::Campaign& campaign : module.campaigns) {
       eval::CompiledCampaign compiled(campaign);
       std::vector<bool> route_tested(campaign.routes.size(), false);
