@@ -127,6 +127,34 @@ int run_check(const CheckCommand& command, std::ostream& out, std::ostream& err)
   return any_error ? 1 : 0;
 }
 
+int run_explain(const ExplainCommand& command, std::ostream& out, std::ostream& err) {
+  if (!readable(command.campaign_path, err)) return 2;
+
+  common::SourceManager sources;
+  common::Diagnostics diagnostics;
+  ir::Module module = check::compile_file(command.campaign_path, sources, diagnostics);
+  // Diagnostics go to stderr so that stdout holds only the explanation.
+  print_diagnostics(err, diagnostics, sources);
+  if (diagnostics.has_errors()) return 1;
+
+  try {
+    const ir::Campaign& campaign =
+        runtime::select_campaign(module, command.campaign_path, command.campaign_name);
+    eval::CompiledCampaign compiled(campaign);
+    runtime::Explanation explanation =
+        runtime::explain(campaign, compiled, sources, command.inputs);
+    if (command.json) {
+      runtime::print_explanation_json(out, explanation);
+    } else {
+      runtime::print_explanation(out, explanation);
+    }
+    return 0;
+  } catch (const runtime::ExplainError& error) {
+    err << "vigie: " << error.what() << '\n';
+    return 2;
+  }
+}
+
 int run_run(runtime::RunOptions options, bool progress, std::ostream& out, std::ostream& err) {
   ProgressBar bar(err);
   if (progress) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/explain.hpp"
 #include "runtime/run.hpp"
 
 namespace vigie::app {
@@ -19,6 +20,18 @@ int run_check(const CheckCommand& command, std::ostream& out, std::ostream& err)
 // Runs the `test` blocks of each file: 0 when every test passes, 1 when a
 // test fails or a campaign has errors, 2 when a file cannot be read.
 int run_tests(const CheckCommand& command, std::ostream& out, std::ostream& err);
+
+struct ExplainCommand {
+  std::string campaign_path;
+  std::optional<std::string> campaign_name;  // when the file declares several
+  runtime::ExplainInputs inputs;
+  bool json = false;
+};
+
+// Shows how the campaign scores and routes one person: 0 on success, 1 when
+// the campaign has errors, 2 when the file cannot be read or an input does
+// not fit the campaign.
+int run_explain(const ExplainCommand& command, std::ostream& out, std::ostream& err);
 
 int run_run(runtime::RunOptions options, bool progress, std::ostream& out, std::ostream& err);
 

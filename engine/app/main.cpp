@@ -1,7 +1,8 @@
-// The `vigie` command line: check campaigns, run them one-shot.
+// The `vigie` command line: check campaigns, explain their rules, run them one-shot.
 
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -49,6 +50,33 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--out", run.out_dir, "Output folder")->capture_default_str();
   run_cmd->add_flag("--quiet", quiet, "No progress bar and no log lines");
 
+  vigie::app::ExplainCommand explain;
+  CLI::App* explain_cmd = app.add_subcommand(
+      "explain", "Show how a campaign scores and routes one person's answers and fields");
+  explain_cmd->add_option("campaign", explain.campaign_path, "Campaign file (.vigie)")->required();
+  explain_cmd->add_option("--campaign", explain.campaign_name,
+                          "Campaign name, when the file declares several");
+  explain_cmd
+      ->add_option("--answers", explain.inputs.answers,
+                   "Answers as QUESTION=VALUE separated by commas, options of a multi question "
+                   "joined by |: alone=yes,symptoms=confusion|fatigue")
+      ->allow_extra_args(false);
+  explain_cmd
+      ->add_option("--field", explain.inputs.fields,
+                   "A roster field as NAME=VALUE, as in birth=1931-05-02; repeat for each field")
+      ->allow_extra_args(false);
+  explain_cmd->add_option("--today", explain.inputs.today,
+                          "Date of the cycle start (YYYY-MM-DD or dd/mm/yyyy); default: the "
+                          "current date in the contact's time zone");
+  explain_cmd->add_option("--outcome", explain.inputs.outcome,
+                          "The contact's outcome, a disposition name such as unreachable; "
+                          "default: completed");
+  // runtime::explain checks the ranges of --attempts and --cycle.
+  explain_cmd->add_option("--attempts", explain.inputs.attempts,
+                          "Attempts made in the cycle, 0 or more; default: 0");
+  explain_cmd->add_option("--cycle", explain.inputs.cycle, "Cycle number, from 1; default: 1");
+  explain_cmd->add_flag("--json", explain.json, "Print the explanation as JSON");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -64,6 +92,11 @@ int main(int argc, char** argv) {
 
   if (*check_cmd) return vigie::app::run_check(check, std::cout, std::cerr);
   if (*test_cmd) return vigie::app::run_tests(test, std::cout, std::cerr);
+  if (*explain_cmd) {
+    explain.inputs.now =
+        std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+    return vigie::app::run_explain(explain, std::cout, std::cerr);
+  }
   if (*run_cmd) {
     if (quiet) spdlog::set_level(spdlog::level::err);
     bool progress = !quiet && isatty(STDERR_FILENO) != 0;
