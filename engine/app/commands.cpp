@@ -1,6 +1,7 @@
 #include "app/commands.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <iostream>
 
 #include "check/compiler.hpp"
@@ -68,12 +69,17 @@ void print_test_result(std::ostream& out, const runtime::TestResult& result) {
 
 }  // namespace
 
-int run_tests(const CheckCommand& command, std::ostream& out, std::ostream& err) {
-  bool any_unreadable = false;
+namespace {
+
+// Compiles each file, prints its diagnostics and calls `on_module` for each
+// file that compiled clean. An unreadable file stops nothing: the other
+// files are still compiled. Returns 2 when a file could not be read, 1
+// when a campaign had errors, else 0.
+int for_each_module(const std::vector<std::string>& files, std::ostream& out, std::ostream& err,
+                    const std::function<void(const std::string&, const ir::Module&)>& on_module) {
   bool any_error = false;
-  std::size_t passed = 0;
-  std::size_t failed = 0;
-  for (const std::string& file : command.files) {
+  bool any_unreadable = false;
+  for (const std::string& file : files) {
     if (!readable(file, err)) {
       any_unreadable = true;
       continue;
@@ -87,44 +93,40 @@ int run_tests(const CheckCommand& command, std::ostream& out, std::ostream& err)
       any_error = true;
       continue;
     }
-
-    for (const ir::Campaign& campaign : module.campaigns) {
-      eval::CompiledCampaign compiled(campaign);
-      for (const runtime::TestResult& result : runtime::run_campaign_tests(campaign, compiled)) {
-        print_test_result(out, result);
-        ++(result.passed() ? passed : failed);
-      }
-    }
-  }
-
-  out << passed << " passed, " << failed << " failed\n";
-  if (any_unreadable) return 2;
-  return any_error || failed > 0 ? 1 : 0;
-}
-
-int run_check(const CheckCommand& command, std::ostream& out, std::ostream& err) {
-  bool any_error = false;
-  bool any_unreadable = false;
-  for (const std::string& file : command.files) {
-    // An unreadable file stops nothing: the other files are still checked.
-    if (!readable(file, err)) {
-      any_unreadable = true;
-      continue;
-    }
-
-    common::SourceManager sources;
-    common::Diagnostics diagnostics;
-    ir::Module module = check::compile_file(file, sources, diagnostics);
-    print_diagnostics(out, diagnostics, sources);
-    if (diagnostics.has_errors()) {
-      any_error = true;
-      continue;
-    }
-    out << file << ": ok (" << module.campaigns.size()
-        << (module.campaigns.size() == 1 ? " campaign" : " campaigns") << ")\n";
+    on_module(file, module);
   }
   if (any_unreadable) return 2;
   return any_error ? 1 : 0;
+}
+
+}  // namespace
+
+int run_tests(const CheckCommand& command, std::ostream& out, std::ostream& err) {
+  std::size_t passed = 0;
+  std::size_t failed = 0;
+  int status =
+      for_each_module(command.files, out, err, [&](const std::string&, const ir::Module& module) {
+        for (const ir::Campaign& campaign : module.campaigns) {
+          eval::CompiledCampaign compiled(campaign);
+          for (const runtime::TestResult& result :
+               runtime::run_campaign_tests(campaign, compiled)) {
+            print_test_result(out, result);
+            ++(result.passed() ? passed : failed);
+          }
+        }
+      });
+
+  out << passed << " passed, " << failed << " failed\n";
+  if (status == 0 && failed > 0) return 1;
+  return status;
+}
+
+int run_check(const CheckCommand& command, std::ostream& out, std::ostream& err) {
+  return for_each_module(
+      command.files, out, err, [&](const std::string& file, const ir::Module& module) {
+        out << file << ": ok (" << module.campaigns.size()
+            << (module.campaigns.size() == 1 ? " campaign" : " campaigns") << ")\n";
+      });
 }
 
 int run_explain(const ExplainCommand& command, std::ostream& out, std::ostream& err) {
