@@ -10,6 +10,7 @@
 #include <benchmark/benchmark.h>
 #include <spdlog/spdlog.h>
 
+#include "check/compiler.hpp"
 #include "runtime/run.hpp"
 
 namespace {
@@ -43,8 +44,22 @@ void BM_HeatwaveCycle(benchmark::State& state) {
   std::filesystem::remove_all(out);
 }
 
+// Compiling campaigns/canicule.vigie and its import, from disk, as
+// `vigie check` does.
+void BM_CompileHeatwave(benchmark::State& state) {
+  std::string path = std::string(VIGIE_SOURCE_DIR) + "/campaigns/canicule.vigie";
+  for (auto _ : state) {
+    vigie::common::SourceManager sources;
+    vigie::common::Diagnostics diagnostics;
+    vigie::ir::Module module = vigie::check::compile_file(path, sources, diagnostics);
+    if (diagnostics.has_errors()) state.SkipWithError("canicule.vigie has errors");
+    benchmark::DoNotOptimize(module);
+  }
+}
+
 }  // namespace
 
+BENCHMARK(BM_CompileHeatwave)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_HeatwaveCycle)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 BENCHMARK_MAIN();

@@ -1,6 +1,11 @@
 # Warnings for the project's own code; generated ANTLR code is compiled
 # without them (see grammar/CMakeLists.txt).
 set(VIGIE_WARNINGS -Wall -Wextra)
+# At -O3, GCC 12 reports -Wrestrict inside libstdc++'s std::string code
+# that the project's own lines do not cause; the other levels are clean.
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+  list(APPEND VIGIE_WARNINGS -Wno-restrict)
+endif()
 
 # vigie_layer(NAME DEPS...) builds engine/src/NAME/*.cpp into the static
 # library vigie_NAME. A layer with no source file yet is an INTERFACE
