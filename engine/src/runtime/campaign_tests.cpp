@@ -113,8 +113,9 @@ class TestRun {
       return failure;
     }
 
-    common::Value held = compiled_.evaluate_expr(expect.condition, context, results_);
-    if (held.kind == common::ValueKind::boolean && held.boolean) return std::nullopt;
+    common::Value condition_value = compiled_.evaluate_expr(expect.condition, context, results_);
+    if (condition_value.kind == common::ValueKind::boolean && condition_value.boolean)
+      return std::nullopt;
 
     const ir::Expr& condition = expect.condition;
     const char* op =
@@ -129,7 +130,7 @@ class TestRun {
       return failure;
     }
     failure.expected = expect.text + " is true";
-    failure.actual = display_value(campaign_, condition.type, held);
+    failure.actual = display_value(campaign_, condition.type, condition_value);
     return failure;
   }
 
