@@ -4,6 +4,7 @@
 BUILD_DIR ?= build
 SANITIZE_DIR ?= build-sanitize
 BENCH_DIR ?= build-bench
+FUZZ_DIR ?= build-fuzz
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
@@ -14,12 +15,13 @@ PACKAGES := build-essential cmake pkg-config uuid-dev tzdata \
   libhowardhinnant-date-dev libphonenumber-dev libcli11-dev libspdlog-dev \
   nlohmann-json3-dev
 BENCH_PACKAGES := libbenchmark-dev
+FUZZ_PACKAGES := clang libclang-rt-14-dev
 
 DEMO_ARGS := run campaigns/canicule.vigie \
   --roster examples/rosters/paris_10500.csv \
   --activate 2019-06-24T10:00 --seed 42 --agents 60 --out vigie-out
 
-.PHONY: all deps build demo test sanitize bench format clean
+.PHONY: all deps build demo test sanitize bench fuzz format clean
 
 all: build
 
@@ -32,7 +34,9 @@ $(BUILD_DIR)/CMakeCache.txt:
 build: deps $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
+# The notifiers append to their files, so each demo starts from an empty folder.
 demo: build
+	rm -rf vigie-out
 	$(BUILD_DIR)/bin/vigie $(DEMO_ARGS)
 
 test: build
@@ -49,8 +53,19 @@ bench: deps
 	cmake -S . -B $(BENCH_DIR) -DCMAKE_BUILD_TYPE=Release -DVIGIE_BUILD_BENCH=ON
 	cmake --build $(BENCH_DIR) -j $(JOBS)
 
+# libFuzzer comes with clang 14 (libclang-rt-14-dev); see fuzz/README.md.
+fuzz: deps
+	@./scripts/install-deps.sh $(FUZZ_PACKAGES)
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_DIR) -DVIGIE_BUILD_FUZZERS=ON \
+	  -DVIGIE_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build $(FUZZ_DIR) --target vigie_fuzz_compile -j $(JOBS)
+	@echo "Run the fuzzer (one core, 30 minutes), keeping new inputs out of the repository:"
+	@echo "  mkdir -p /tmp/vigie-fuzz-corpus"
+	@echo "  $(FUZZ_DIR)/bin/vigie_fuzz_compile -max_total_time=1800 -rss_limit_mb=2048 -timeout=10 \\"
+	@echo "    -max_len=65536 -dict=fuzz/vigie.dict /tmp/vigie-fuzz-corpus fuzz/corpus"
+
 format:
 	find engine plugins tests bench examples -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) $(BENCH_DIR) vigie-out
+	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) $(BENCH_DIR) $(FUZZ_DIR) vigie-out

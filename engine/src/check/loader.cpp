@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <system_error>
 
 #include "parse/parser.hpp"
 
@@ -48,6 +49,17 @@ class Loader {
     auto known = loaded_.find(resolved);
     if (known != loaded_.end()) {
       report_if_cycle(importer, import, known->second);
+      return;
+    }
+
+    // Only regular files are read, because reading a device such as
+    // /dev/zero never ends and a FIFO or /dev/stdin can block forever.
+    std::error_code status_error;
+    fs::file_status status = fs::status(resolved, status_error);
+    if (fs::exists(status) && !fs::is_regular_file(status) && !fs::is_directory(status)) {
+      reporter_.error(importer, import.path.range,
+                      "imported path '" + import.path.value + "' (looked for '" + resolved +
+                          "') is not a regular file; import a .vigie file");
       return;
     }
 
