@@ -2,10 +2,8 @@
 
 #include <catch2/catch.hpp>
 
-#include <sys/wait.h>
+#include "cli/run_vigie.hpp"
 
-#include <array>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -14,32 +12,11 @@
 
 namespace {
 
-struct Result {
-  int status = -1;
-  std::string output;  // stdout and stderr together
-};
+using vigie::testing::Result;
+using vigie::testing::write_temp;
 
 Result run(const std::string& arguments) {
-  // Without VIGIE_PLUGIN_PATH, so that these tests show the executable
-  // finding the plugins built beside it with no configuration.
-  std::string command =
-      "env -u VIGIE_PLUGIN_PATH " + std::string(VIGIE_EXECUTABLE) + " " + arguments + " 2>&1";
-  Result result;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buffer{};
-  while (std::fgets(buffer.data(), static_cast<int>(buffer.size()), pipe) != nullptr) {
-    result.output += buffer.data();
-  }
-  int status = ::pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
-
-std::string write_temp(const std::string& name, const std::string& text) {
-  auto path = std::filesystem::temp_directory_path() / name;
-  std::ofstream(path) << text;
-  return path.string();
+  return vigie::testing::run_vigie(arguments);
 }
 
 }  // namespace

@@ -3,10 +3,8 @@
 
 #include <catch2/catch.hpp>
 
-#include <sys/wait.h>
+#include "cli/run_vigie.hpp"
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -16,27 +14,10 @@
 
 namespace {
 
-struct Result {
-  int status = -1;
-  std::string output;
-};
+using vigie::testing::Result;
 
-// Runs `vigie ARGUMENTS` and returns its stdout, with stderr too unless
-// `stdout_only`.
 Result run(const std::string& arguments, bool stdout_only = false) {
-  // Without VIGIE_PLUGIN_PATH, as a user would run it.
-  std::string command = "env -u VIGIE_PLUGIN_PATH " + std::string(VIGIE_EXECUTABLE) + " " +
-                        arguments + (stdout_only ? " 2>/dev/null" : " 2>&1");
-  Result result;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buffer{};
-  while (std::fgets(buffer.data(), static_cast<int>(buffer.size()), pipe) != nullptr) {
-    result.output += buffer.data();
-  }
-  int status = ::pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+  return vigie::testing::run_vigie(arguments, stdout_only);
 }
 
 const std::string kHeatwave =
