@@ -163,7 +163,7 @@ Results CompiledCampaign::make_results() const {
   Results results;
   results.lets.assign(campaign.lets.size(), Value::missing());
   results.scores.assign(campaign.scores.size(), Value::of_int(0));
-  results.routes.assign(campaign.routes.size(), false);
+  results.routes.assign(campaign.routes.size(), 0);
   return results;
 }
 

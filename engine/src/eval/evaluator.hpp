@@ -59,7 +59,9 @@ struct Context {
 struct Results {
   std::vector<Value> lets;
   std::vector<Value> scores;
-  std::vector<bool> routes;  // fired or not, indexed like Campaign::routes
+  // 1 when the route fires, indexed like Campaign::routes; bytes rather
+  // than std::vector<bool> so that the evaluator stores them directly.
+  std::vector<std::uint8_t> routes;
   bool useful = false;
 };
 

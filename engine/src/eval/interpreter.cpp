@@ -29,7 +29,7 @@ class Operands {
     if (source == Source::context) return context_[index];
     if (source == Source::route) {
       if (static_cast<std::size_t>(index) >= routes_.size()) return ops::of_bool(false);
-      return ops::of_bool(routes_[static_cast<std::size_t>(index)]);
+      return ops::of_bool(routes_[static_cast<std::size_t>(index)] != 0);
     }
 
     const auto slot = static_cast<std::size_t>(source);
@@ -59,7 +59,7 @@ class Operands {
   const Value* bases_[kArraySources] = {};
   std::size_t sizes_[kArraySources] = {};
   Cell context_[kContextSlots];
-  const std::vector<bool>& routes_;
+  const std::vector<std::uint8_t>& routes_;
   mutable std::int64_t today_key_ = 0;
   mutable bool today_key_ready_ = false;
 };
@@ -307,7 +307,7 @@ handle_store_score:
   ops::assign(write->scores[static_cast<std::size_t>(instr->a)], stack.pop());
   VIGIE_NEXT();
 handle_store_route:
-  write->routes[static_cast<std::size_t>(instr->a)] = ops::truthy(stack.pop());
+  write->routes[static_cast<std::size_t>(instr->a)] = ops::truthy(stack.pop()) ? 1 : 0;
   VIGIE_NEXT();
 handle_store_useful:
   write->useful = ops::truthy(stack.pop());
