@@ -70,7 +70,7 @@ class VIGIE_VISIBLE PluginError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// What a factory receives besides its YAML node.
+// The context a factory receives besides its YAML node.
 struct PluginContext {
   std::string instance;     // the instance name, e.g. "reflex" or "cellule_urgence"
   std::string config_path;  // the engine config file, or "<default config>"

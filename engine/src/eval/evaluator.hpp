@@ -43,8 +43,8 @@ namespace vigie::eval {
 
 using common::Value;
 
-// What one evaluation reads. Spans are indexed like the campaign's fields
-// and questions; the caller owns the storage and keeps it alive.
+// The inputs of one evaluation. Spans are indexed like the campaign's fields
+// and questions, and the caller owns the storage and keeps it alive.
 struct Context {
   std::span<const Value> fields;
   std::span<const Value> answers;
@@ -54,7 +54,7 @@ struct Context {
   Value today;  // date, or missing
 };
 
-// What a full evaluation produces; sized once by `make_results()` and
+// The outputs of a full evaluation, sized once by `make_results()` and
 // reused across contacts without reallocation.
 struct Results {
   std::vector<Value> lets;

@@ -8,8 +8,8 @@
 namespace vigie::eval {
 namespace {
 
-// Where operands live during one run: the Value arrays of the context and
-// the results, indexed by Source, and the context scalars as cells.
+// The operands of one run: the Value arrays of the context and the results,
+// indexed by Source, and the context scalars as cells.
 class Operands {
  public:
   Operands(const Context& context, const Results& read) : routes_(read.routes) {

@@ -48,9 +48,9 @@ enum class Op : std::uint8_t {
   ret,                   // stop; the result is the top of the stack, if any
 };
 
-// Where a `load` or a fused instruction reads its operand. `stack` pops the
-// operand that earlier instructions computed; `context` reads one of the
-// ContextSlot values of the run.
+// The origin of the operand of a `load` or a fused instruction. `stack` pops
+// the operand that earlier instructions computed, and `context` reads one of
+// the ContextSlot values of the run.
 enum class Source : std::uint8_t { stack, field, answer, let, score, context, route };
 
 // Indexes of the Context scalars that `Source::context` reads.
