@@ -291,7 +291,10 @@ RBRACKET : ']' ;
 LBRACE : '{' ;
 RBRACE : '}' ;
 
-COMMENT : '#' ~[\r\n]* -> skip ;
+// Comments go to the hidden channel: the parser never sees them, and the
+// formatter (engine/src/parse/format.cpp) reads them from the token stream
+// to put them back in place.
+COMMENT : '#' ~[\r\n]* -> channel(HIDDEN) ;
 // U+FEFF is a byte order mark some editors write at the start of a file.
 WS : [ \t\r\n\uFEFF]+ -> skip ;
 
