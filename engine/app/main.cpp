@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/commands.hpp"
+#include "app/fmt_command.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Vigie runs crisis phone campaigns written in the Vigie language."};
@@ -26,6 +27,12 @@ int main(int argc, char** argv) {
   vigie::app::CheckCommand test;
   CLI::App* test_cmd = app.add_subcommand("test", "Run the test blocks of campaign files");
   test_cmd->add_option("files", test.files, "Campaign files (.vigie)")->required();
+
+  vigie::app::FmtCommand fmt;
+  CLI::App* fmt_cmd = app.add_subcommand("fmt", "Rewrite campaign files in the canonical layout");
+  fmt_cmd->add_option("files", fmt.files, "Campaign files (.vigie)")->required();
+  fmt_cmd->add_flag("--check", fmt.check,
+                    "Write nothing; list the files that are not formatted and exit 1 if any");
 
   vigie::runtime::RunOptions run;
   bool quiet = false;
@@ -45,8 +52,16 @@ int main(int argc, char** argv) {
   run_cmd->add_option(
       "--activate", run.activate,
       "Alert activation, local to the campaign's time zone: YYYY-MM-DDTHH:MM (default: now)");
-  run_cmd->add_option("--cycles", run.cycles, "Number of successive cycles to run")
-      ->check(CLI::Range(1, 1000));
+  CLI::Option* cycles_opt =
+      run_cmd->add_option("--cycles", run.cycles, "Number of successive cycles to run")
+          ->check(CLI::Range(1, 1000));
+  run_cmd
+      ->add_option("--alert-until", run.alert_until,
+                   "End of the alert, local to the campaign's time zone: YYYY-MM-DDTHH:MM; "
+                   "cycles start every `recontact every` until then")
+      ->excludes(cycles_opt);
+  run_cmd->add_option("--alert-level", run.alert_level,
+                      "Level of the alert, checked against the campaign's trigger line");
   run_cmd->add_option("--out", run.out_dir, "Output folder")->capture_default_str();
   run_cmd->add_flag("--quiet", quiet, "No progress bar and no log lines");
 
@@ -92,6 +107,7 @@ int main(int argc, char** argv) {
 
   if (*check_cmd) return vigie::app::run_check(check, std::cout, std::cerr);
   if (*test_cmd) return vigie::app::run_tests(test, std::cout, std::cerr);
+  if (*fmt_cmd) return vigie::app::run_fmt(fmt, std::cout, std::cerr);
   if (*explain_cmd) {
     explain.inputs.now =
         std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
@@ -99,6 +115,7 @@ int main(int argc, char** argv) {
   }
   if (*run_cmd) {
     if (quiet) spdlog::set_level(spdlog::level::err);
+    run.cycles_given = cycles_opt->count() > 0;
     bool progress = !quiet && isatty(STDERR_FILENO) != 0;
     return vigie::app::run_run(run, progress, std::cout, std::cerr);
   }

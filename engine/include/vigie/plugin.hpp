@@ -35,7 +35,7 @@ namespace vigie {
 
 // Incremented whenever a type in this header or vigie/types.hpp changes
 // layout or meaning.
-inline constexpr std::uint32_t kPluginAbiVersion = 1;
+inline constexpr std::uint32_t kPluginAbiVersion = 2;
 inline constexpr std::uint32_t kPluginMagic = 0x56494731;  // "VIG1"
 
 // `magic` and `abi_version` stay the first two members in every future

@@ -82,12 +82,21 @@ struct ScriptInfo {
 
 // ---------------------------------------------------------------- calls
 
+// Another person on the register who shares the called number (a couple on
+// one landline), offered in the same call to the same agent.
+struct HouseholdMember {
+  std::string contact_id;
+  int attempt = 1;  // this person's own attempt number in the cycle
+};
+
 struct CallRequest {
   std::string contact_id;
   std::string phone;  // E.164
   int cycle = 1;
   int attempt = 1;  // 1-based within the cycle
   Instant start;
+  // The other people due now on the same number; usually empty.
+  std::vector<HouseholdMember> household;
 };
 
 struct Answer {
@@ -95,12 +104,29 @@ struct Answer {
   std::vector<std::string> values;  // one value, or several for multi
 };
 
+// What one household member of a shared call said; each person keeps their
+// own disposition and answers.
+struct PersonResult {
+  std::string contact_id;
+  std::string disposition;
+  std::chrono::seconds talk{0};
+  std::vector<Answer> answers;
+  std::optional<Instant> callback_at;
+};
+
+// The result of a call. The top-level fields are those of the person in
+// `CallRequest::contact_id`; `duration` covers the whole call, household
+// included. When nobody picked up or the number is wrong (no_answer, busy,
+// voicemail, failed, wrong_number), that disposition applies to every
+// household member and `household` may stay empty; otherwise it must hold one
+// entry per household member.
 struct CallResult {
   std::string disposition;           // a disposition name
   std::chrono::seconds duration{0};  // ring + talk
   std::chrono::seconds talk{0};      // handling time once answered
   std::vector<Answer> answers;
   std::optional<Instant> callback_at;  // for `callback`
+  std::vector<PersonResult> household;
 };
 
 // ---------------------------------------------------------------- pricing

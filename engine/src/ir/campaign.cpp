@@ -13,6 +13,25 @@ std::int32_t find_index(const Items& items, std::string_view name, NameOf name_o
 
 }  // namespace
 
+const char* comparison_text(BinaryOp op) {
+  switch (op) {
+    case BinaryOp::lt:
+      return "<";
+    case BinaryOp::le:
+      return "<=";
+    case BinaryOp::gt:
+      return ">";
+    case BinaryOp::ge:
+      return ">=";
+    case BinaryOp::eq:
+      return "==";
+    case BinaryOp::ne:
+      return "!=";
+    default:
+      return nullptr;
+  }
+}
+
 std::int32_t Campaign::field_index(std::string_view name) const {
   return find_index(fields, name, [](const Field& f) -> const std::string& { return f.name; });
 }

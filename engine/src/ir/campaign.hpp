@@ -84,6 +84,9 @@ enum class BinaryOp : std::uint8_t {
   logical_or,
 };
 
+// The spelling of a comparison (`<` ... `!=`), or nullptr for other operators.
+const char* comparison_text(BinaryOp op);
+
 enum class Function : std::uint8_t { age, count, answered, min, max, days_between };
 
 struct Expr {

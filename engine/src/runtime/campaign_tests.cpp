@@ -7,25 +7,6 @@
 namespace vigie::runtime {
 namespace {
 
-const char* operator_text(ir::BinaryOp op) {
-  switch (op) {
-    case ir::BinaryOp::lt:
-      return "<";
-    case ir::BinaryOp::le:
-      return "<=";
-    case ir::BinaryOp::gt:
-      return ">";
-    case ir::BinaryOp::ge:
-      return ">=";
-    case ir::BinaryOp::eq:
-      return "==";
-    case ir::BinaryOp::ne:
-      return "!=";
-    default:
-      return nullptr;
-  }
-}
-
 std::string route_list(const ir::Campaign& campaign, const std::vector<std::int32_t>& routes) {
   std::string text = "[";
   for (std::size_t i = 0; i < routes.size(); ++i) {
@@ -119,7 +100,7 @@ class TestRun {
 
     const ir::Expr& condition = expect.condition;
     const char* op =
-        condition.kind == ir::ExprKind::binary ? operator_text(condition.binary_op) : nullptr;
+        condition.kind == ir::ExprKind::binary ? ir::comparison_text(condition.binary_op) : nullptr;
     if (op != nullptr && condition.args.size() == 2) {
       // Show the left operand's value: that is what the designer computes.
       const ir::Expr& lhs = condition.args[0];

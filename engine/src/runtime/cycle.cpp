@@ -4,6 +4,8 @@
 #include <limits>
 #include <memory>
 #include <queue>
+#include <string_view>
+#include <unordered_map>
 
 #include "runtime/answers.hpp"
 #include "schedule/calendar.hpp"
@@ -16,12 +18,33 @@ namespace {
 
 using common::Instant;
 
+// A person on a call: the dialled contact first, then household members.
+struct Callee {
+  std::size_t contact = 0;
+  int attempt = 1;
+};
+
 struct CallInProgress {
   Instant start{};
   Instant end{};
-  std::size_t contact = 0;
-  int attempt = 1;
+  std::size_t contact = 0;  // the dialled contact, callees[0]
+  std::vector<Callee> callees;
   CallResult result;
+};
+
+// Dispositions that say nothing about who would have answered: they apply to
+// everybody on the number.
+bool is_line_disposition(std::int32_t index) {
+  return index == ir::kNoAnswer || index == ir::kBusy || index == ir::kVoicemail ||
+         index == ir::kFailed || index == ir::kWrongNumber;
+}
+
+// What one callee's attempt produced.
+struct CalleeResult {
+  std::int32_t disposition = 0;
+  std::chrono::seconds talk{0};
+  const std::vector<Answer>* answers = nullptr;
+  std::optional<Instant> callback_at;
 };
 
 // Orders the calls in progress by end time, then by contact index so that
@@ -48,6 +71,8 @@ class CycleRun {
         calendar_(campaign.calendar),
         window_{settings.start, settings.start + campaign.retry.within},
         attempts_(roster.size(), 0),
+        state_(roster.size(), State::done),
+        queued_due_(roster.size()),
         answers_(roster.size() * campaign.questions.size()),
         results_(compiled.make_results()) {
     stats_.cycle = settings.cycle;
@@ -56,6 +81,7 @@ class CycleRun {
     stats_.end = settings.start;
     stats_.contacts = roster.size();
     lines_ = settings.lines.value_or(std::numeric_limits<int>::max());
+    group_numbers();
   }
 
   CycleStats run() {
@@ -100,6 +126,33 @@ class CycleRun {
     return context;
   }
 
+  // Finds contacts sharing a number. Most numbers are unique, so only shared
+  // ones get a group; the others keep kNoGroup.
+  void group_numbers() {
+    group_of_.assign(roster_.size(), kNoGroup);
+    std::unordered_map<std::string_view, std::size_t> first_with;
+    first_with.reserve(roster_.size());
+    for (std::size_t i = 0; i < roster_.size(); ++i) {
+      const std::string& phone = roster_.contact(i).phone;
+      auto [it, inserted] = first_with.try_emplace(phone, i);
+      if (inserted) continue;
+
+      std::size_t first = it->second;
+      if (group_of_[first] == kNoGroup) {
+        group_of_[first] = static_cast<std::uint32_t>(groups_.size());
+        groups_.push_back({{first}, std::nullopt});
+      }
+      group_of_[i] = group_of_[first];
+      groups_[group_of_[i]].members.push_back(i);
+    }
+  }
+
+  void queue(std::size_t i, Instant due) {
+    state_[i] = State::queued;
+    queued_due_[i] = due;
+    queue_.push({static_cast<std::uint32_t>(i), due, roster_.contact(i).priority});
+  }
+
   void queue_initial_attempts() {
     for (std::size_t i = 0; i < roster_.size(); ++i) {
       const Contact& contact = roster_.contact(i);
@@ -108,7 +161,7 @@ class CycleRun {
         finish_contact(i, ir::kUnreachable, settings_.start);
         continue;
       }
-      queue_.push({static_cast<std::uint32_t>(i), *first, contact.priority});
+      queue(i, *first);
     }
   }
 
@@ -117,6 +170,7 @@ class CycleRun {
       CallInProgress call = calls_.top();
       calls_.pop();
       --busy_lines_;
+      if (group_of_[call.contact] != kNoGroup) groups_[group_of_[call.contact]].busy_until.reset();
       handle_call_end(call);
     }
   }
@@ -141,8 +195,12 @@ class CycleRun {
 
   // Starts an attempt for a ready contact, unless the contact's hours are
   // closed now (lines were busy until after closing): then it rolls forward.
+  // A contact whose number is on a call waits for that call's end.
   void dispatch(const schedule::QueueEntry& entry, Instant now) {
     std::size_t i = entry.contact;
+    // The contact joined a household call or was queued again since.
+    if (state_[i] != State::queued || queued_due_[i] != entry.due) return;
+
     if (now >= window_.end) {
       finish_contact(i, ir::kUnreachable, now);
       return;
@@ -155,44 +213,121 @@ class CycleRun {
         finish_contact(i, ir::kUnreachable, now);
         return;
       }
-      queue_.push({entry.contact, *reopen, entry.priority});
+      queue(i, *reopen);
       return;
     }
 
-    int attempt = ++attempts_[i];
+    if (std::uint32_t group = group_of_[i]; group != kNoGroup && groups_[group].busy_until) {
+      queue(i, *groups_[group].busy_until);
+      return;
+    }
+
+    std::vector<Callee> callees{{i, start_attempt(i, now)}};
     CallRequest request;
     request.contact_id = roster_.contact(i).id;
     request.phone = roster_.contact(i).phone;
     request.cycle = settings_.cycle;
-    request.attempt = attempt;
+    request.attempt = callees[0].attempt;
     request.start = now;
+    for (std::size_t member : household_due(i, now)) {
+      callees.push_back({member, start_attempt(member, now)});
+      request.household.push_back({roster_.contact(member).id, callees.back().attempt});
+    }
     CallResult result = dialer_.call(request);
 
     // A call always occupies its line for at least one second, so that a
     // dialer reporting zero durations cannot make time stand still.
     auto duration = std::max(result.duration, std::chrono::seconds{1});
-    calls_.push({now, now + duration, i, attempt, std::move(result)});
+    if (group_of_[i] != kNoGroup) groups_[group_of_[i]].busy_until = now + duration;
+    if (callees.size() > 1) ++stats_.shared_calls;
+    calls_.push({now, now + duration, i, std::move(callees), std::move(result)});
     ++busy_lines_;
     if (!stats_.first_call_at) stats_.first_call_at = now;
   }
 
-  std::int32_t disposition_of(const CallInProgress& call) const {
-    std::int32_t index = campaign_.disposition_index(call.result.disposition);
+  int start_attempt(std::size_t i, Instant now) {
+    state_[i] = State::in_call;
+    int attempt = ++attempts_[i];
+    if (attempt > 1) return attempt;
+
+    ++stats_.attempted;
+    for (std::size_t m = 0; m < CycleStats::kServiceMarks.size(); ++m) {
+      if (now - settings_.start <= CycleStats::kServiceMarks[m]) ++stats_.attempted_within[m];
+    }
+    return attempt;
+  }
+
+  // The other members of i's household whose next attempt is due by `now`
+  // and whose hours are open: they are offered in the same call. Members
+  // still inside their retry delay wait for it.
+  std::vector<std::size_t> household_due(std::size_t i, Instant now) {
+    std::vector<std::size_t> due;
+    if (group_of_[i] == kNoGroup) return due;
+    for (std::size_t member : groups_[group_of_[i]].members) {
+      if (member == i || state_[member] != State::queued || queued_due_[member] > now) continue;
+      if (!hours_for(roster_.contact(member).zone).is_open(now)) continue;
+      due.push_back(member);
+    }
+    return due;
+  }
+
+  std::int32_t disposition_index(const std::string& name, const Callee& callee) const {
+    std::int32_t index = campaign_.disposition_index(name);
     if (index < 0 || index == ir::kUnreachable) {
-      throw PluginError("the dialer reported the unknown disposition '" + call.result.disposition +
-                        "' for contact " + roster_.contact(call.contact).id + ", attempt " +
-                        std::to_string(call.attempt) +
+      throw PluginError("the dialer reported the unknown disposition '" + name + "' for contact " +
+                        roster_.contact(callee.contact).id + ", attempt " +
+                        std::to_string(callee.attempt) +
                         "; use a built-in disposition or one declared in the campaign");
     }
     return index;
   }
 
+  // The result of each callee: the top-level result for the dialled
+  // contact, the household entry for each member, or the line's disposition
+  // when nobody answered. Nothing passes from one person to another.
+  std::vector<CalleeResult> callee_results(const CallInProgress& call) const {
+    const CallResult& result = call.result;
+    std::vector<CalleeResult> results;
+    std::int32_t line = disposition_index(result.disposition, call.callees[0]);
+    results.push_back({line, result.talk, &result.answers, result.callback_at});
+
+    for (std::size_t c = 1; c < call.callees.size(); ++c) {
+      const Callee& callee = call.callees[c];
+      const std::string& id = roster_.contact(callee.contact).id;
+      auto own = std::find_if(result.household.begin(), result.household.end(),
+                              [&](const PersonResult& person) { return person.contact_id == id; });
+      if (own != result.household.end()) {
+        results.push_back({disposition_index(own->disposition, callee), own->talk, &own->answers,
+                           own->callback_at});
+        continue;
+      }
+      if (!is_line_disposition(line)) {
+        throw PluginError("the dialer reported '" + result.disposition + "' for contact " +
+                          roster_.contact(call.contact).id + " but no result for contact " + id +
+                          ", who shares the number and was offered in the same call (attempt " +
+                          std::to_string(callee.attempt) +
+                          "); return one household entry per member of CallRequest::household");
+      }
+      results.push_back({line, std::chrono::seconds{0}, nullptr, std::nullopt});
+    }
+    return results;
+  }
+
   void handle_call_end(const CallInProgress& call) {
-    std::size_t i = call.contact;
-    std::int32_t disposition = disposition_of(call);
+    std::vector<CalleeResult> results = callee_results(call);
+    for (std::size_t c = 0; c < call.callees.size(); ++c) {
+      handle_attempt_end(call, call.callees[c], results[c]);
+    }
+  }
+
+  void handle_attempt_end(const CallInProgress& call, const Callee& callee,
+                          const CalleeResult& result) {
+    std::size_t i = callee.contact;
+    std::int32_t disposition = result.disposition;
 
     auto answers = answers_of(i);
-    stats_.ignored_answers += apply_answers(campaign_, call.result.answers, answers);
+    if (result.answers)
+      stats_.ignored_answers += apply_answers(campaign_, *result.answers, answers);
     bool complete = compiled_.settle_answers(answers, context_for(i, disposition));
     if (disposition == ir::kCompleted && !complete) {
       // A completed call means a finished questionnaire; anything less is partial.
@@ -203,12 +338,12 @@ class CycleRun {
     AttemptEvent event;
     event.cycle = settings_.cycle;
     event.contact = i;
-    event.attempt = call.attempt;
+    event.attempt = callee.attempt;
     event.start = call.start;
     event.end = call.end;
     event.disposition = disposition;
-    event.talk_seconds = call.result.talk.count();
-    event.callback_at = call.result.callback_at;
+    event.talk_seconds = result.talk.count();
+    event.callback_at = result.callback_at;
     event.answers = answers;
     sink_.attempt(event);
 
@@ -219,16 +354,17 @@ class CycleRun {
     }
 
     const schedule::CallingHours& hours = hours_for(roster_.contact(i).zone);
-    schedule::NextStep step = schedule::next_step(campaign_, hours, window_, call.attempt,
-                                                  disposition, call.end, call.result.callback_at);
+    schedule::NextStep step = schedule::next_step(campaign_, hours, window_, callee.attempt,
+                                                  disposition, call.end, result.callback_at);
     if (step.final) {
       finish_contact(i, step.outcome, call.end);
       return;
     }
-    queue_.push({static_cast<std::uint32_t>(i), step.next_attempt, roster_.contact(i).priority});
+    queue(i, step.next_attempt);
   }
 
   void finish_contact(std::size_t i, std::int32_t outcome, Instant decided_at) {
+    state_[i] = State::done;
     eval::Context context = context_for(i, outcome);
     compiled_.evaluate(context, results_);
 
@@ -270,7 +406,18 @@ class CycleRun {
   int lines_ = 1;
   int busy_lines_ = 0;
 
+  enum class State : std::uint8_t { queued, in_call, done };
+  static constexpr std::uint32_t kNoGroup = std::numeric_limits<std::uint32_t>::max();
+  struct Household {
+    std::vector<std::size_t> members;
+    std::optional<Instant> busy_until;  // end of the call on this number, if any
+  };
+
   std::vector<int> attempts_;
+  std::vector<State> state_;
+  std::vector<Instant> queued_due_;  // valid while queued; older queue entries are stale
+  std::vector<std::uint32_t> group_of_;
+  std::vector<Household> groups_;
   std::vector<common::Value> answers_;  // contacts x questions
   eval::Results results_;
   std::size_t done_ = 0;

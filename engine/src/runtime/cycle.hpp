@@ -3,6 +3,8 @@
 // simulation of `lines` call lines dialling the roster under the
 // campaign's calling hours and retry policy.
 
+#include <array>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -70,6 +72,13 @@ struct CycleStats {
   std::map<std::string, std::size_t> routes;    // route name -> fired count
   std::size_t useful = 0;
   std::optional<common::Instant> first_call_at;
+  // Service level: contacts whose first attempt started within 4, 12 and
+  // 24 hours (elapsed) of the cycle start, and contacts attempted at all.
+  static constexpr std::array<common::Seconds, 3> kServiceMarks{
+      std::chrono::hours{4}, std::chrono::hours{12}, std::chrono::hours{24}};
+  std::array<std::size_t, 3> attempted_within{};
+  std::size_t attempted = 0;
+  std::size_t shared_calls = 0;       // calls that reached two or more people on one number
   std::size_t answered_attempts = 0;  // attempts with talk time
   std::int64_t talk_seconds = 0;
   std::size_t ignored_answers = 0;         // reported answers that did not fit the script
@@ -83,6 +92,11 @@ struct CycleSettings {
   std::optional<int> lines;
 };
 
+// Contacts whose normalised numbers are equal share a line: they are never
+// dialled at the same time, and those due when one of them is dialled are
+// offered in the same call (one line), each with their own attempt,
+// answers and outcome.
+//
 // Runs one cycle to its end. `roster`, `campaign`, `compiled` and `dialer`
 // must outlive the call. Throws PluginError when the dialer fails.
 CycleStats run_cycle(const ir::Campaign& campaign, const eval::CompiledCampaign& compiled,

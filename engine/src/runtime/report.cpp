@@ -78,6 +78,24 @@ ordered_json counts_json(const Totals& t, const date::time_zone* zone) {
   return j;
 }
 
+std::string hours_label(common::Seconds mark) {
+  return std::to_string(std::chrono::duration_cast<std::chrono::hours>(mark).count()) + "h";
+}
+
+// How soon people were first called: the staffing question.
+ordered_json service_level_json(const CycleStats& s) {
+  ordered_json j;
+  j["time_to_first_call_s"] =
+      s.first_call_at ? ordered_json((*s.first_call_at - s.start).count()) : ordered_json(nullptr);
+  j["attempted"] = s.attempted;
+  j["attempted_rate"] = rounded(rate(s.attempted, s.contacts));
+  for (std::size_t m = 0; m < CycleStats::kServiceMarks.size(); ++m) {
+    j["attempted_within_" + hours_label(CycleStats::kServiceMarks[m]) + "_rate"] =
+        rounded(rate(s.attempted_within[m], s.contacts));
+  }
+  return j;
+}
+
 ordered_json cycle_json(const RunReport& report, const CycleReport& cycle,
                         const date::time_zone* zone) {
   const CycleStats& s = cycle.stats;
@@ -117,6 +135,8 @@ ordered_json cycle_json(const RunReport& report, const CycleReport& cycle,
     j["target"] = {{"useful_rate", *report.target_rate},
                    {"met", rate(s.useful, s.contacts) >= *report.target_rate}};
   }
+  j["service_level"] = service_level_json(s);
+  if (s.shared_calls > 0) j["shared_number_calls"] = s.shared_calls;
   if (cycle.unknown_timezones > 0) j["unknown_timezones"] = cycle.unknown_timezones;
   if (cycle.skipped_deceased > 0) j["skipped_deceased"] = cycle.skipped_deceased;
   if (s.ignored_answers > 0) j["ignored_answers"] = s.ignored_answers;
@@ -178,6 +198,14 @@ void write_summary_json(const RunReport& report, const std::string& path) {
   j["title"] = report.title;
   j["timezone"] = report.timezone;
   j["lines"] = report.lines ? ordered_json(*report.lines) : ordered_json("unlimited");
+  if (report.alert_end || report.alert_level) {
+    ordered_json alert;
+    alert["level"] = report.alert_level ? ordered_json(*report.alert_level) : ordered_json(nullptr);
+    alert["until"] = report.alert_end
+                         ? ordered_json(common::format_local_iso(*report.alert_end, zone))
+                         : ordered_json(nullptr);
+    j["alert"] = alert;
+  }
   j["cycles"] = ordered_json::array();
   for (const CycleReport& cycle : report.cycles)
     j["cycles"].push_back(cycle_json(report, cycle, zone));
@@ -196,6 +224,10 @@ void print_summary(std::ostream& out, const RunReport& report) {
   out << "Campagne " << report.campaign;
   if (!report.title.empty()) out << " — " << report.title;
   out << '\n';
+  if (report.alert_end) {
+    out << "  Alerte jusqu'au / alert until " << common::format_local_iso(*report.alert_end, zone)
+        << " : " << report.cycles.size() << " cycle(s)\n";
+  }
 
   for (const CycleReport& cycle : report.cycles) {
     const CycleStats& s = cycle.stats;
@@ -209,6 +241,12 @@ void print_summary(std::ostream& out, const RunReport& report) {
     if (report.start_within && s.first_call_at) {
       bool met = *s.first_call_at - s.start <= *report.start_within;
       out << (met ? "  (délai respecté / within deadline)" : "  (DÉLAI DÉPASSÉ / deadline missed)");
+    }
+    out << '\n';
+    out << "    premier appel de chacun / first attempt within :";
+    for (std::size_t m = 0; m < CycleStats::kServiceMarks.size(); ++m) {
+      out << ' ' << hours_label(CycleStats::kServiceMarks[m]) << ' '
+          << french_number(rate(s.attempted_within[m], s.contacts) * 100, 1) << " %";
     }
     out << '\n';
     out << "    contacts utiles / useful : " << s.useful << " ("

@@ -13,6 +13,7 @@
 #include "config/config.hpp"
 #include "eval/evaluator.hpp"
 #include "runtime/answers.hpp"
+#include "runtime/campaign_input.hpp"
 #include "runtime/plugins.hpp"
 #include "runtime/report.hpp"
 #include "store/store.hpp"
@@ -27,119 +28,71 @@ CampaignError::CampaignError(common::Diagnostics diagnostics, common::SourceMana
 
 namespace {
 
-struct CompiledInput {
-  common::SourceManager sources;
-  ir::Module module;
-  const ir::Campaign* campaign = nullptr;
+constexpr int kMaxCycles = 1000;
+
+struct CyclePlan {
+  common::Seconds every{};
+  int count = 1;                             // the most cycles to run
+  std::optional<common::Instant> alert_end;  // no cycle starts at or after it
 };
 
-std::vector<std::string> campaign_names(const std::vector<ir::Campaign>& campaigns) {
-  std::vector<std::string> names;
-  for (const ir::Campaign& c : campaigns) names.push_back(c.name);
-  return names;
+bool compare(std::int64_t left, ir::BinaryOp op, std::int64_t right) {
+  switch (op) {
+    case ir::BinaryOp::lt:
+      return left < right;
+    case ir::BinaryOp::le:
+      return left <= right;
+    case ir::BinaryOp::gt:
+      return left > right;
+    case ir::BinaryOp::ge:
+      return left >= right;
+    case ir::BinaryOp::eq:
+      return left == right;
+    case ir::BinaryOp::ne:
+      return left != right;
+    default:
+      return false;
+  }
 }
 
-std::string join(const std::vector<std::string>& names) {
-  std::string text;
-  for (const std::string& name : names) text += (text.empty() ? "" : ", ") + name;
-  return text;
-}
-
-void compile_campaign(const RunOptions& options, CompiledInput& input) {
-  if (!fs::exists(options.campaign_path)) {
-    throw RunError("campaign file not found: " + options.campaign_path +
-                   "; check the path (campaigns are .vigie files)");
+// Which cycles to run: a fixed count, or every cycle that starts before the
+// alert ends. Checks the options against the campaign first.
+CyclePlan plan_cycles(const RunOptions& options, const ir::Campaign& campaign,
+                      const date::time_zone* zone, common::Instant activation) {
+  if (options.cycles < 1 || options.cycles > kMaxCycles) {
+    throw RunError("--cycles must be between 1 and " + std::to_string(kMaxCycles));
   }
 
-  common::Diagnostics diagnostics;
-  input.module = check::compile_file(options.campaign_path, input.sources, diagnostics);
-  if (diagnostics.has_errors())
-    throw CampaignError(std::move(diagnostics), std::move(input.sources));
-
-  const auto& campaigns = input.module.campaigns;
-  if (campaigns.empty()) {
-    throw RunError(options.campaign_path +
-                   " declares no campaign; add a `campaign NAME { ... }` block");
-  }
-  if (options.campaign_name) {
-    for (const ir::Campaign& c : campaigns) {
-      if (c.name == *options.campaign_name) input.campaign = &c;
+  CyclePlan plan;
+  plan.every = campaign.recontact_every.value_or(campaign.retry.within);
+  plan.count = options.cycles;
+  if (options.alert_level) {
+    if (!campaign.trigger) {
+      throw RunError("--alert-level was given but campaign '" + campaign.name +
+                     "' has no `trigger alert` line; remove --alert-level or add a trigger");
     }
-    if (input.campaign == nullptr) {
-      std::vector<std::string> names = campaign_names(campaigns);
-      std::string suggestion = common::nearest_name(*options.campaign_name, names);
-      throw RunError("no campaign named '" + *options.campaign_name + "' in " +
-                     options.campaign_path + " (it declares " + join(names) + ")" +
-                     (suggestion.empty() ? "" : "; did you mean '" + suggestion + "'?"));
+    const ir::Trigger& trigger = *campaign.trigger;
+    if (!compare(*options.alert_level, trigger.comparison, trigger.level)) {
+      throw RunError("alert level " + std::to_string(*options.alert_level) +
+                     " does not start campaign '" + campaign.name + "', whose trigger is alert \"" +
+                     trigger.alert + "\" level " + ir::comparison_text(trigger.comparison) + " " +
+                     std::to_string(trigger.level) + "; nothing was run");
     }
-    return;
   }
-  if (campaigns.size() > 1) {
-    throw RunError(options.campaign_path + " declares several campaigns (" +
-                   join(campaign_names(campaigns)) + "); choose one with --campaign NAME");
-  }
-  input.campaign = &campaigns.front();
-}
+  if (!options.alert_until) return plan;
 
-// Local activation time: --activate, else now in the campaign's zone,
-// truncated to the minute.
-common::Instant activation_time(const RunOptions& options, const date::time_zone* zone) {
-  if (!options.activate) {
-    auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-    return date::floor<std::chrono::minutes>(now);
+  if (options.cycles_given) {
+    throw RunError("--cycles and --alert-until both say how many cycles to run; give only one");
   }
-  auto local = common::parse_local_datetime(*options.activate);
-  if (!local) {
-    throw RunError("invalid --activate value '" + *options.activate +
-                   "'; write a local date and time such as 2019-06-24T10:00");
+  plan.alert_end = local_option_time("--alert-until", *options.alert_until, zone);
+  if (*plan.alert_end <= activation) {
+    throw RunError("--alert-until " + *options.alert_until +
+                   " is not after the activation; the alert must end after it starts");
   }
-  auto day = date::year_month_day{date::floor<date::days>(*local)};
-  if (day.year() < date::year{2000} || day.year() > date::year{2199}) {
-    throw RunError("--activate " + *options.activate +
-                   " is outside the years 2000 to 2199; check the date");
-  }
-
-  // Gaps and repeated hours happen on clock changes; say which instant is used.
-  date::local_info info = zone->get_info(*local);
-  common::Instant instant = common::to_instant(*local, zone);
-  if (info.result != date::local_info::unique) {
-    spdlog::warn("--activate {} {} in {}; using {}", *options.activate,
-                 info.result == date::local_info::nonexistent ? "does not exist" : "occurs twice",
-                 zone->name(), common::format_local_iso(instant, zone));
-  }
-  return instant;
-}
-
-SourceSchema schema_of(const ir::Campaign& campaign) {
-  SourceSchema schema;
-  schema.campaign = campaign.name;
-  for (const ir::Field& field : campaign.fields) {
-    schema.fields.push_back(
-        {field.name, static_cast<FieldType>(field.type), field.key, field.optional});
-  }
-  return schema;
-}
-
-ScriptInfo script_of(const ir::Campaign& campaign) {
-  ScriptInfo script;
-  script.campaign = campaign.name;
-  for (const ir::Question& q : campaign.questions) {
-    QuestionInfo info;
-    info.id = q.id;
-    info.type = static_cast<QuestionType>(q.kind);
-    if (q.kind == ir::StepKind::yes_no) info.options = {"yes", "no"};
-    for (const ir::Option& option : q.options) info.options.push_back(option.id);
-    info.min = q.min;
-    info.max = q.max;
-    info.integer = q.integer;
-    info.optional = q.optional;
-    info.conditional = q.condition.has_value();
-    script.questions.push_back(std::move(info));
-  }
-  for (const ir::Disposition& d : campaign.dispositions) {
-    if (d.name != "unreachable") script.dispositions.push_back(d.name);
-  }
-  return script;
+  // Without `recontact ... while active`, an alert runs the campaign once.
+  // The same bound as --cycles keeps a mistaken end date from running for ever.
+  plan.count = campaign.recontact_every ? kMaxCycles : 1;
+  return plan;
 }
 
 ScriptComplexity complexity_of(const ir::Campaign& campaign) {
@@ -355,7 +308,7 @@ void price(const ir::Campaign& campaign, PluginSet& plugins, RunReport& report) 
 // Runs every cycle with the plugins already built, then writes the outputs.
 RunReport run_with_plugins(const RunOptions& options, const ir::Campaign& campaign,
                            const date::time_zone* zone, common::Instant activation,
-                           PluginSet& plugins) {
+                           const CyclePlan& plan, PluginSet& plugins) {
   eval::CompiledCampaign compiled(campaign);
   std::unique_ptr<store::Store> store = store::Store::open(plugins.store_url());
 
@@ -375,12 +328,18 @@ RunReport run_with_plugins(const RunOptions& options, const ir::Campaign& campai
   if (campaign.target) report.target_rate = campaign.target->value;
   report.start_within = campaign.start_within;
 
-  common::Seconds every = campaign.recontact_every.value_or(campaign.retry.within);
+  report.alert_end = plan.alert_end;
+  report.alert_level = options.alert_level;
+
   std::vector<std::pair<int, RejectedRow>> rejected;
   RunSink sink(campaign, *store, plugins, options);
   VirtualClock clock(activation);
-  for (int cycle = 1; cycle <= options.cycles; ++cycle) {
-    common::Instant start = activation + every * (cycle - 1);
+  for (int cycle = 1;; ++cycle) {
+    // A cycle never starts before the previous one ended, so nobody is in
+    // two cycles at once; the cycle under way when the alert ends completes.
+    common::Instant start = activation + plan.every * (cycle - 1);
+    if (!report.cycles.empty()) start = std::max(start, report.cycles.back().stats.end);
+    if (cycle > plan.count || (plan.alert_end && cycle > 1 && start >= *plan.alert_end)) break;
     Roster roster(campaign, compiled, import, zone, start, cycle, sink.deceased());
     spdlog::info("cycle {} of campaign {} started: {} contacts, {} rejected rows", cycle,
                  campaign.name, roster.size(), roster.rejected().size());
@@ -438,11 +397,10 @@ RunReport run_campaign(const RunOptions& options) {
   CompiledInput input;
   compile_campaign(options, input);
   const ir::Campaign& campaign = *input.campaign;
-  if (options.cycles < 1) throw RunError("--cycles must be at least 1");
-
   const date::time_zone* zone = common::find_zone(campaign.timezone);
   if (zone == nullptr) throw RunError("unknown time zone '" + campaign.timezone + "'");
   common::Instant activation = activation_time(options, zone);
+  CyclePlan plan = plan_cycles(options, campaign, zone, activation);
 
   std::error_code ec;
   fs::create_directories(options.out_dir, ec);
@@ -452,7 +410,7 @@ RunReport run_campaign(const RunOptions& options) {
 
   PluginSet plugins(campaign, options);
   try {
-    return run_with_plugins(options, campaign, zone, activation, plugins);
+    return run_with_plugins(options, campaign, zone, activation, plan, plugins);
   } catch (const RunError&) {
     throw;
   } catch (const std::exception& error) {

@@ -46,6 +46,12 @@ struct RunOptions {
   std::optional<std::int64_t> seed;     // 0 or more
   std::optional<std::string> activate;  // YYYY-MM-DDTHH:MM, campaign-local
   int cycles = 1;
+  bool cycles_given = false;  // --cycles was on the command line
+  // The alert's end, local to the campaign's time zone: cycles start every
+  // `recontact every` until then; the cycle under way at the end completes.
+  std::optional<std::string> alert_until;
+  // The alert's level, checked against the campaign's `trigger` line.
+  std::optional<std::int64_t> alert_level;
   std::string out_dir = "vigie-out";
   // Called as contacts leave a cycle: (cycle, done, total, simulated now).
   std::function<void(int, std::size_t, std::size_t, common::Instant)> on_progress;
@@ -68,6 +74,8 @@ struct RunReport {
   std::vector<CycleReport> cycles;
   std::optional<double> target_rate;
   std::optional<common::Seconds> start_within;
+  std::optional<common::Instant> alert_end;
+  std::optional<std::int64_t> alert_level;
   std::optional<CostBreakdown> cost;
   std::string cost_note;           // why there is no cost, when there is none
   std::vector<std::string> files;  // written into out_dir

@@ -10,6 +10,9 @@
 // - talk_s: handling time; by default the whole duration of answered calls
 //   and 0 for no_answer, busy, voicemail and failed
 // An attempt with no line is `no_answer` lasting 30 s.
+// On a shared number, the dialled contact's line decides whether the call was
+// picked up; if it was, each household member's own line gives their
+// disposition and answers, and their talk time lengthens the call.
 //
 // Config keys: file (required; relative to the engine config's folder),
 // timezone (IANA name, default Europe/Paris).
@@ -246,9 +249,33 @@ class ReplayDialer final : public Dialer {
   }
 
   CallResult call(const CallRequest& request) override {
+    CallResult result = line_for(request.cycle, request.contact_id, request.attempt);
+    if (kUnansweredDispositions.count(result.disposition) != 0 ||
+        result.disposition == "wrong_number") {
+      return result;  // the line's result applies to the whole household
+    }
+
+    // Each household member's own line adds their talk time to the call.
+    for (const HouseholdMember& member : request.household) {
+      CallResult own = line_for(request.cycle, member.contact_id, member.attempt);
+      PersonResult person;
+      person.contact_id = member.contact_id;
+      person.disposition = own.disposition;
+      person.talk = own.talk;
+      person.answers = std::move(own.answers);
+      person.callback_at = own.callback_at;
+      result.duration += own.talk;
+      result.household.push_back(std::move(person));
+    }
+    return result;
+  }
+
+ private:
+  // The file's line for an attempt, or `no_answer` lasting 30 s.
+  CallResult line_for(int cycle, const std::string& contact_id, int attempt) const {
     const auto& lines = file_.lines();
-    auto it = lines.find(Key{request.cycle, request.contact_id, request.attempt});
-    if (it == lines.end()) it = lines.find(Key{0, request.contact_id, request.attempt});
+    auto it = lines.find(Key{cycle, contact_id, attempt});
+    if (it == lines.end()) it = lines.find(Key{0, contact_id, attempt});
     if (it != lines.end()) return it->second.result;
 
     CallResult result;
@@ -257,7 +284,6 @@ class ReplayDialer final : public Dialer {
     return result;
   }
 
- private:
   void check(const Line& entry, const ScriptInfo& script) const {
     const std::string at = file_.path() + ":" + std::to_string(entry.line) + ": ";
     const auto& dispositions = script.dispositions;

@@ -2,7 +2,9 @@
 // from configurable distributions. It is seeded and deterministic per
 // request: the random stream of an attempt is derived from (seed,
 // contact_id, cycle, attempt), so a result never depends on the order in
-// which calls are placed.
+// which calls are placed. On a shared number, the household members offered
+// in the same call each draw their own conversation once the line is picked
+// up; an unanswered line is unanswered for all of them.
 //
 // Config keys (durations in seconds; a duration is {min_s, max_s} for a
 // uniform draw or {mean_s, sd_s} for a normal draw clamped to mean ± 3 sd):
@@ -72,14 +74,22 @@ std::uint64_t mix(std::uint64_t value) {
   return Random(value).next();
 }
 
-std::uint64_t stream_seed(std::uint64_t seed, const CallRequest& request) {
+std::uint64_t stream_seed(std::uint64_t seed, const std::string& contact_id, int cycle,
+                          int attempt) {
   // FNV-1a over the contact id, then mixed with the seed, cycle and attempt.
   std::uint64_t hash = 0xCBF29CE484222325ULL;
-  for (unsigned char c : request.contact_id) hash = (hash ^ c) * 0x100000001B3ULL;
+  for (unsigned char c : contact_id) hash = (hash ^ c) * 0x100000001B3ULL;
   hash = mix(hash ^ seed);
-  hash = mix(hash ^ static_cast<std::uint64_t>(request.cycle));
-  return mix(hash ^ static_cast<std::uint64_t>(request.attempt));
+  hash = mix(hash ^ static_cast<std::uint64_t>(cycle));
+  return mix(hash ^ static_cast<std::uint64_t>(attempt));
 }
+
+std::uint64_t stream_seed(std::uint64_t seed, const CallRequest& request) {
+  return stream_seed(seed, request.contact_id, request.cycle, request.attempt);
+}
+
+// Keeps a household member's callback draw apart from their conversation.
+constexpr std::uint64_t kCallbackStream = 0x5DEECE66DULL;
 
 // A position in the config file, for errors found at start().
 std::string where(const std::string& config_path, const YAML::Node& node) {
@@ -332,17 +342,31 @@ class SimulatedDialer final : public Dialer {
       return result;
     }
 
+    // Once someone picks up, each person on the number has their own
+    // conversation, drawn from their own stream; the callback times count
+    // from the end of the whole call.
     const double ring = settings_.ring.draw(random);
-    result.disposition = settings_.answered.pick(random);
-    result.talk =
-        seconds(duration_of(settings_.talk, result.disposition, kDefaultOtherTalk, random));
-    result.duration = seconds(ring) + result.talk;
-    result.answers = draw_answers(result.disposition, random);
-    if (result.disposition == "callback") {
-      const auto delay = seconds(settings_.callback_delay.draw(random));
-      const Instant at = request.start + result.duration + delay;
-      result.callback_at = std::chrono::ceil<std::chrono::minutes>(at);
+    PersonResult first = converse(request.contact_id, random);
+    result.duration = seconds(ring) + first.talk;
+    for (const HouseholdMember& member : request.household) {
+      Random own(stream_seed(settings_.seed, member.contact_id, request.cycle, member.attempt));
+      result.household.push_back(converse(member.contact_id, own));
+      result.duration += result.household.back().talk;
     }
+
+    const Instant end = request.start + result.duration;
+    set_callback(first, end, random);
+    for (std::size_t m = 0; m < result.household.size(); ++m) {
+      Random own(stream_seed(settings_.seed, request.household[m].contact_id, request.cycle,
+                             request.household[m].attempt) ^
+                 kCallbackStream);
+      set_callback(result.household[m], end, own);
+    }
+
+    result.disposition = std::move(first.disposition);
+    result.talk = first.talk;
+    result.answers = std::move(first.answers);
+    result.callback_at = first.callback_at;
     return result;
   }
 
@@ -351,6 +375,22 @@ class SimulatedDialer final : public Dialer {
  private:
   static std::chrono::seconds seconds(double value) {
     return std::chrono::seconds(static_cast<std::int64_t>(std::llround(std::max(0.0, value))));
+  }
+
+  PersonResult converse(const std::string& contact_id, Random& random) const {
+    PersonResult person;
+    person.contact_id = contact_id;
+    person.disposition = settings_.answered.pick(random);
+    person.talk =
+        seconds(duration_of(settings_.talk, person.disposition, kDefaultOtherTalk, random));
+    person.answers = draw_answers(person.disposition, random);
+    return person;
+  }
+
+  void set_callback(PersonResult& person, Instant call_end, Random& random) const {
+    if (person.disposition != "callback") return;
+    const auto delay = seconds(settings_.callback_delay.draw(random));
+    person.callback_at = std::chrono::ceil<std::chrono::minutes>(call_end + delay);
   }
 
   static double duration_of(const std::map<std::string, Duration>& table, const std::string& name,
