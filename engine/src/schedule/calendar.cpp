@@ -80,7 +80,10 @@ std::vector<common::Date> builtin_holidays(ir::BuiltinCalendar calendar, int yea
   auto [month, day] = abolition_day(calendar);
   if (month != 0) holidays.push_back(fixed_day(year, month, day));
 
+  // An abolition day can fall on an Easter-based holiday (10 June is Whit
+  // Monday in 2019 and 2030), and the list names each date once.
   std::sort(holidays.begin(), holidays.end());
+  holidays.erase(std::unique(holidays.begin(), holidays.end()), holidays.end());
   return holidays;
 }
 

@@ -9,7 +9,8 @@
 
 namespace vigie::schedule {
 
-// Holidays of a built-in calendar in `year`, sorted; empty for `none`.
+// Holidays of a built-in calendar in `year`, sorted, each date once; empty
+// for `none`.
 std::vector<common::Date> builtin_holidays(ir::BuiltinCalendar calendar, int year);
 
 // Easter Sunday of `year` (Gregorian computus).

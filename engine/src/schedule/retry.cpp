@@ -78,6 +78,17 @@ NextStep next_step(const ir::Campaign& campaign, const CallingHours& hours,
   return NextStep{/*final=*/false, /*outcome=*/-1, *next};
 }
 
+common::Instant requested_callback(common::LocalTime requested, const date::time_zone* zone,
+                                   common::Instant request_made_at) {
+  common::Instant earliest = zone->to_sys(requested, date::choose::earliest);
+  common::Instant latest = zone->to_sys(requested, date::choose::latest);
+
+  // A request made during the repeated hour for a time that already went by
+  // once means its second occurrence, which is still ahead.
+  if (earliest < request_made_at && latest >= request_made_at) return latest;
+  return earliest;
+}
+
 std::optional<common::Instant> first_attempt(const CallingHours& hours, const CycleWindow& window) {
   if (window.start >= window.end) return std::nullopt;
 

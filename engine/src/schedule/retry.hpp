@@ -43,6 +43,17 @@ NextStep next_step(const ir::Campaign& campaign, const CallingHours& hours,
                    const CycleWindow& window, int attempts_made, std::int32_t disposition,
                    common::Instant ended_at, std::optional<common::Instant> callback_at);
 
+// The instant of a callback requested for the wall-clock time `requested` in
+// the person's zone, during an attempt that ended at `request_made_at`. A
+// time that occurs twice (clocks going back) resolves to its first
+// occurrence at or after `request_made_at`, or to its first occurrence when
+// both have passed. A time inside a spring-forward gap resolves to the first
+// instant after the gap.
+// NOTE: dialers report CallResult::callback_at as an instant, so the cycle
+// runner does not call this yet; a dialer converts local times itself.
+common::Instant requested_callback(common::LocalTime requested, const date::time_zone* zone,
+                                   common::Instant request_made_at);
+
 // The first attempt's time: the cycle start rolled into open hours, or
 // nullopt when that falls at or after the window end.
 std::optional<common::Instant> first_attempt(const CallingHours& hours, const CycleWindow& window);
