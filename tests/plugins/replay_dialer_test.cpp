@@ -81,7 +81,14 @@ TEST_CASE("replay dialer returns the listed outcomes", "[plugins][replay]") {
   CHECK(completed.answers[1].values == std::vector<std::string>{"fatigue", "cramps"});
   CHECK(completed.answers[2].values == std::vector<std::string>{"31"});
 
-  CHECK(dialer->call(request("A2", 1, 1)).callback_at == utc(12, 0));  // Paris is UTC+2 in June
+  // Without an offset, the time is the person's own local time: the engine
+  // reads it in their zone.
+  const CallResult local = dialer->call(request("A2", 1, 1));
+  CHECK_FALSE(local.callback_at.has_value());
+  REQUIRE(local.callback_local.has_value());
+  CHECK(local.callback_local->date == CivilDate{2019, 6, 24});
+  CHECK(local.callback_local->hour == 14);
+  CHECK(local.callback_local->minute == 0);
   CHECK(dialer->call(request("A3", 1, 1)).callback_at == utc(13, 0));
   CHECK(dialer->call(request("A4", 1, 1)).callback_at == utc(14, 0) + std::chrono::seconds(30));
 
@@ -90,13 +97,13 @@ TEST_CASE("replay dialer returns the listed outcomes", "[plugins][replay]") {
   CHECK(unlisted.duration == std::chrono::seconds(30));
 }
 
-TEST_CASE("replay dialer reads per-cycle lines and a zone", "[plugins][replay]") {
+TEST_CASE("replay dialer reads per-cycle lines", "[plugins][replay]") {
   TempDir dir;
   dir.write("calls.csv",
             "cycle,contact_id,attempt,disposition,duration_s,talk_s,answers,callback_at\n"
             "2,A1,1,refused,50,20,,\n"
-            "1,A1,1,callback,60,,,2019-06-24T14:00\n");
-  auto dialer = make_replay(dir, "plugin: replay\nfile: calls.csv\ntimezone: America/Guadeloupe\n");
+            "1,A1,1,callback,60,,,2019-06-24T14:00-04:00\n");
+  auto dialer = make_replay(dir, "plugin: replay\nfile: calls.csv\n");
   dialer->start(script());
   CHECK(dialer->call(request("A1", 1, 1)).callback_at == utc(18, 0));
   const CallResult refused = dialer->call(request("A1", 2, 1));
@@ -153,11 +160,10 @@ TEST_CASE("replay dialer validates its config", "[plugins][replay]") {
   TempDir dir;
   dir.write("calls.csv", "contact_id,attempt,disposition,duration_s,answers\n");
   try {
-    make_replay(dir, "plugin: replay\nfile: calls.csv\ntimezone: Europe/Pariss\n");
+    make_replay(dir, "plugin: replay\nfile: calls.csv\ntimezone: Europe/Paris\n");
     FAIL("no ConfigError");
   } catch (const ConfigError& error) {
-    CHECK(std::string(error.what()) ==
-          "unknown time zone 'Europe/Pariss'; use an IANA name such as Europe/Paris");
+    CHECK(std::string(error.what()).find("'timezone'") != std::string::npos);
     CHECK(error.line() == 3);
   }
   CHECK_THROWS_WITH(

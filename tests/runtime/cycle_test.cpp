@@ -279,7 +279,7 @@ TEST_CASE("cycle runner offers a shared number's due contacts in one call", "[ru
   ScriptedDialer dialer([](const CallRequest& request) {
     CallResult result = completed(4min, "yes");
     for (const HouseholdMember& member : request.household) {
-      result.household.push_back({member.contact_id, "completed", 3min, {{"ok", {"no"}}}, {}});
+      result.household.push_back({member.contact_id, "completed", 3min, {{"ok", {"no"}}}, {}, {}});
       result.duration += 3min;
     }
     return result;
@@ -365,7 +365,7 @@ TEST_CASE("cycle runner never dials a number twice at once", "[runtime]") {
       result.disposition = "partial";
       result.duration = 5min;
       result.talk = 4min;
-      PersonResult c0{"C0", "callback", 1min, {}, monday_at("2019-06-24T11:15")};
+      PersonResult c0{"C0", "callback", 1min, {}, monday_at("2019-06-24T11:15"), {}};
       result.household.push_back(c0);
       return result;
     }
@@ -412,4 +412,48 @@ TEST_CASE("cycle runner reports how soon contacts were first attempted", "[runti
   CHECK(stats.attempted_within[2] == 6);
   REQUIRE(stats.first_call_at);
   CHECK(*stats.first_call_at == start);
+}
+
+TEST_CASE("cycle runner reads a callback's local time in the contact's zone", "[runtime]") {
+  Fixture f;
+  common::Instant start = monday_at("2019-06-24T10:00");
+  runtime::Roster roster(f.campaign, f.program, rows(1), common::find_zone("Europe/Paris"), start,
+                         1);
+  ScriptedDialer dialer([](const CallRequest& request) {
+    if (request.attempt > 1) return completed(2min, "yes");
+    CallResult result;
+    result.disposition = "callback";
+    result.duration = 1min;
+    result.talk = 1min;
+    result.callback_local = LocalDateTime{{2019, 6, 24}, 15, 30, 0};
+    return result;
+  });
+  RecordingSink sink;
+  runtime::VirtualClock clock(start);
+
+  runtime::run_cycle(f.campaign, f.program, roster, dialer, {1, start, 1}, clock, sink);
+
+  REQUIRE(sink.attempts.size() == 2);
+  CHECK(sink.attempts[0].callback_at == monday_at("2019-06-24T15:30"));
+  CHECK(sink.attempts[1].start == monday_at("2019-06-24T15:30"));
+}
+
+TEST_CASE("cycle runner rejects an impossible local callback time", "[runtime]") {
+  Fixture f;
+  common::Instant start = monday_at("2019-06-24T10:00");
+  runtime::Roster roster(f.campaign, f.program, rows(1), common::find_zone("Europe/Paris"), start,
+                         1);
+  ScriptedDialer dialer([](const CallRequest&) {
+    CallResult result;
+    result.disposition = "callback";
+    result.duration = 1min;
+    result.callback_local = LocalDateTime{{2019, 2, 30}, 10, 0, 0};
+    return result;
+  });
+  RecordingSink sink;
+  runtime::VirtualClock clock(start);
+
+  CHECK_THROWS_WITH(
+      runtime::run_cycle(f.campaign, f.program, roster, dialer, {1, start, 1}, clock, sink),
+      Catch::Contains("invalid callback time for contact C0, attempt 1"));
 }

@@ -104,6 +104,14 @@ struct Answer {
   std::vector<std::string> values;  // one value, or several for multi
 };
 
+// A wall-clock date and time, read in the called person's own time zone.
+struct LocalDateTime {
+  CivilDate date;
+  int hour = 0;  // 0..23
+  int minute = 0;
+  int second = 0;
+};
+
 // What one household member of a shared call said; each person keeps their
 // own disposition and answers.
 struct PersonResult {
@@ -112,6 +120,9 @@ struct PersonResult {
   std::chrono::seconds talk{0};
   std::vector<Answer> answers;
   std::optional<Instant> callback_at;
+  // For `callback`, the local time the person asked for, in their own zone;
+  // when set it wins over callback_at, and the engine resolves clock changes.
+  std::optional<LocalDateTime> callback_local;
 };
 
 // The result of a call. The top-level fields are those of the person in
@@ -126,6 +137,9 @@ struct CallResult {
   std::chrono::seconds talk{0};      // handling time once answered
   std::vector<Answer> answers;
   std::optional<Instant> callback_at;  // for `callback`
+  // For `callback`, the local time the person asked for, in their own zone;
+  // when set it wins over callback_at, and the engine resolves clock changes.
+  std::optional<LocalDateTime> callback_local;
   std::vector<PersonResult> household;
 };
 

@@ -282,6 +282,28 @@ class CycleRun {
     return index;
   }
 
+  // The instant of a callback: a local time asked for is read in the
+  // callee's own zone, so that "tomorrow 10:00" stays 10:00 across a clock
+  // change and in every zone.
+  std::optional<Instant> callback_time(std::optional<Instant> at,
+                                       const std::optional<LocalDateTime>& local,
+                                       const CallInProgress& call, const Callee& callee) const {
+    if (!local) return at;
+
+    auto day = date::year{local->date.year} / local->date.month / local->date.day;
+    if (!day.ok() || local->hour < 0 || local->hour > 23 || local->minute < 0 ||
+        local->minute > 59 || local->second < 0 || local->second > 59) {
+      throw PluginError("the dialer reported an invalid callback time for contact " +
+                        roster_.contact(callee.contact).id + ", attempt " +
+                        std::to_string(callee.attempt) +
+                        "; give a real date with hour 0-23, minute and second 0-59");
+    }
+    common::LocalTime requested = date::local_days{day} + std::chrono::hours{local->hour} +
+                                  std::chrono::minutes{local->minute} +
+                                  std::chrono::seconds{local->second};
+    return schedule::requested_callback(requested, roster_.contact(callee.contact).zone, call.end);
+  }
+
   // The result of each callee: the top-level result for the dialled
   // contact, the household entry for each member, or the line's disposition
   // when nobody answered. Nothing passes from one person to another.
@@ -289,7 +311,9 @@ class CycleRun {
     const CallResult& result = call.result;
     std::vector<CalleeResult> results;
     std::int32_t line = disposition_index(result.disposition, call.callees[0]);
-    results.push_back({line, result.talk, &result.answers, result.callback_at});
+    results.push_back(
+        {line, result.talk, &result.answers,
+         callback_time(result.callback_at, result.callback_local, call, call.callees[0])});
 
     for (std::size_t c = 1; c < call.callees.size(); ++c) {
       const Callee& callee = call.callees[c];
@@ -298,7 +322,7 @@ class CycleRun {
                               [&](const PersonResult& person) { return person.contact_id == id; });
       if (own != result.household.end()) {
         results.push_back({disposition_index(own->disposition, callee), own->talk, &own->answers,
-                           own->callback_at});
+                           callback_time(own->callback_at, own->callback_local, call, callee)});
         continue;
       }
       if (!is_line_disposition(line)) {

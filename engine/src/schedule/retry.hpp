@@ -49,8 +49,6 @@ NextStep next_step(const ir::Campaign& campaign, const CallingHours& hours,
 // occurrence at or after `request_made_at`, or to its first occurrence when
 // both have passed. A time inside a spring-forward gap resolves to the first
 // instant after the gap.
-// NOTE: dialers report CallResult::callback_at as an instant, so the cycle
-// runner does not call this yet; a dialer converts local times itself.
 common::Instant requested_callback(common::LocalTime requested, const date::time_zone* zone,
                                    common::Instant request_made_at);
 

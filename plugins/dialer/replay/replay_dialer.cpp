@@ -4,7 +4,7 @@
 // - answers: `question=value` joined by `;`, several values of a multi
 //   question joined by `|` (alone=yes;symptoms=fatigue|cramps)
 // - callback_at: YYYY-MM-DDTHH:MM[:SS], with `Z` or an offset (+02:00), or
-//   without one to be read in the config's `timezone`
+//   without one: the local time the person asked for, in their own zone
 // - cycle: when present, the line applies to that cycle only; otherwise to
 //   every cycle
 // - talk_s: handling time; by default the whole duration of answered calls
@@ -14,8 +14,7 @@
 // picked up; if it was, each household member's own line gives their
 // disposition and answers, and their talk time lengthens the call.
 //
-// Config keys: file (required; relative to the engine config's folder),
-// timezone (IANA name, default Europe/Paris).
+// Config key: file (required; relative to the engine config's folder).
 
 #include <date/tz.h>
 
@@ -59,39 +58,44 @@ std::optional<int> read_offset_minutes(std::string_view text) {
   return text[0] == '-' ? -total : total;
 }
 
-// Parses YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM]; nullopt when malformed.
-std::optional<Instant> parse_callback(std::string_view text, const date::time_zone* zone) {
-  if (text.size() < 16 || text[10] != 'T' || text[13] != ':') return std::nullopt;
+// Parses YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM] into `result`: an instant when an
+// offset is written, else a local time in the called person's own zone.
+// Returns false when malformed.
+bool parse_callback(std::string_view text, CallResult& result) {
+  if (text.size() < 16 || text[10] != 'T' || text[13] != ':') return false;
   const Converted<CivilDate> day = parse_date(text.substr(0, 10), DateFormat::iso);
   const auto hour = parse_integer(text.substr(11, 2));
   const auto minute = parse_integer(text.substr(14, 2));
   if (!day.ok() || !hour.ok() || !minute.ok() || *hour.value > 23 || *minute.value > 59) {
-    return std::nullopt;
+    return false;
   }
   std::size_t rest = 16;
   std::int64_t second = 0;
   if (text.size() >= 19 && text[16] == ':') {
     const auto parsed = parse_integer(text.substr(17, 2));
-    if (!parsed.ok() || *parsed.value > 59) return std::nullopt;
+    if (!parsed.ok() || *parsed.value > 59) return false;
     second = *parsed.value;
     rest = 19;
   }
 
-  const date::local_days local_day{date::year{day.value->year} / day.value->month / day.value->day};
-  const date::local_seconds local = local_day + std::chrono::hours(*hour.value) +
-                                    std::chrono::minutes(*minute.value) +
-                                    std::chrono::seconds(second);
+  LocalDateTime local{*day.value, static_cast<int>(*hour.value), static_cast<int>(*minute.value),
+                      static_cast<int>(second)};
   if (rest == text.size()) {
-    return date::make_zoned(zone, local, date::choose::earliest).get_sys_time();
+    result.callback_local = local;
+    return true;
   }
   const std::optional<int> offset = read_offset_minutes(text.substr(rest));
-  if (!offset) return std::nullopt;
-  return Instant{local.time_since_epoch() - std::chrono::minutes(*offset)};
+  if (!offset) return false;
+  const date::local_days local_day{date::year{local.date.year} / local.date.month / local.date.day};
+  const auto wall = local_day + std::chrono::hours(local.hour) +
+                    std::chrono::minutes(local.minute) + std::chrono::seconds(local.second);
+  result.callback_at = Instant{wall.time_since_epoch() - std::chrono::minutes(*offset)};
+  return true;
 }
 
 class ReplayFile {
  public:
-  ReplayFile(std::string path, const date::time_zone* zone) : path_(std::move(path)), zone_(zone) {}
+  explicit ReplayFile(std::string path) : path_(std::move(path)) {}
 
   void load() {
     const CsvTable table = read_table();
@@ -181,8 +185,7 @@ class ReplayFile {
         fail(line, "callback_at is set but the disposition is '" + result.disposition +
                        "'; only callback takes a time");
       }
-      result.callback_at = parse_callback(callback, zone_);
-      if (!result.callback_at) {
+      if (!parse_callback(callback, result)) {
         fail(line,
              "callback_at '" + callback +
                  "' is not a valid time; write YYYY-MM-DDTHH:MM, optionally with Z or an offset "
@@ -236,7 +239,6 @@ class ReplayFile {
   }
 
   std::string path_;
-  const date::time_zone* zone_;
   std::map<Key, Line> lines_;
 };
 
@@ -264,6 +266,7 @@ class ReplayDialer final : public Dialer {
       person.talk = own.talk;
       person.answers = std::move(own.answers);
       person.callback_at = own.callback_at;
+      person.callback_local = own.callback_local;
       result.duration += own.talk;
       result.household.push_back(std::move(person));
     }
@@ -340,19 +343,10 @@ class ReplayDialer final : public Dialer {
 
 std::unique_ptr<Dialer> make_replay(const YAML::Node& node, const PluginContext& context) {
   const ConfigReader config(node, "replay dialer");
-  config.allow_only({"file", "timezone"});
+  config.allow_only({"file"});
   const std::string path = resolve_path(context.config_dir, config.require_string("file"));
 
-  const std::string zone_name = config.get_string("timezone", "Europe/Paris");
-  const date::time_zone* zone = nullptr;
-  try {
-    zone = date::locate_zone(zone_name);
-  } catch (const std::runtime_error&) {
-    config.fail("timezone",
-                "unknown time zone '" + zone_name + "'; use an IANA name such as Europe/Paris");
-  }
-
-  ReplayFile file(path, zone);
+  ReplayFile file(path);
   file.load();
   return std::make_unique<ReplayDialer>(std::move(file));
 }
