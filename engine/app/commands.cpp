@@ -7,6 +7,7 @@
 #include "check/compiler.hpp"
 #include "eval/evaluator.hpp"
 #include "runtime/campaign_tests.hpp"
+#include "runtime/plan.hpp"
 #include "runtime/report.hpp"
 
 namespace vigie::app {
@@ -157,6 +158,25 @@ int run_explain(const ExplainCommand& command, std::ostream& out, std::ostream& 
   }
 }
 
+namespace {
+
+// Runs a command that compiles a campaign and loads plugins, turning its
+// errors into messages and exit statuses.
+int guarded(std::ostream& err, const std::function<int()>& command) {
+  try {
+    return command();
+  } catch (const runtime::CampaignError& error) {
+    print_diagnostics(err, error.diagnostics(), error.sources());
+    return 1;
+  } catch (const std::exception& error) {
+    // Run, plugin, store and other adapter errors carry their own context.
+    err << "vigie: " << error.what() << '\n';
+    return 2;
+  }
+}
+
+}  // namespace
+
 int run_run(runtime::RunOptions options, bool progress, std::ostream& out, std::ostream& err) {
   ProgressBar bar(err);
   if (progress) {
@@ -164,24 +184,31 @@ int run_run(runtime::RunOptions options, bool progress, std::ostream& out, std::
                                  common::Instant now) { bar.update(cycle, done, total, now); };
   }
 
-  try {
+  return guarded(err, [&] {
     runtime::RunReport report = runtime::run_campaign(options);
     runtime::print_summary(out, report);
     return 0;
-  } catch (const runtime::CampaignError& error) {
-    print_diagnostics(err, error.diagnostics(), error.sources());
-    return 1;
-  } catch (const runtime::RunError& error) {
-    err << "vigie: " << error.what() << '\n';
-    return 2;
-  } catch (const PluginError& error) {
-    err << "vigie: " << error.what() << '\n';
-    return 2;
-  } catch (const std::exception& error) {
-    // Store and other adapter errors carry their own context.
-    err << "vigie: " << error.what() << '\n';
-    return 2;
+  });
+}
+
+int run_plan(const PlanCommand& command, std::ostream& out, std::ostream& err) {
+  runtime::PlanOptions options;
+  options.run = command.run;
+  options.max_agents = command.max_agents;
+  if (command.dmt) {
+    options.run.handling_time = common::parse_duration(*command.dmt);
+    if (!options.run.handling_time) {
+      err << "vigie: invalid --dmt value '" << *command.dmt
+          << "'; write a mean handling time such as 6m, 5m30s or 400s\n";
+      return 2;
+    }
   }
+
+  return guarded(err, [&] {
+    runtime::PlanReport report = runtime::plan_staffing(options);
+    runtime::print_plan(out, report);
+    return report.smallest ? 0 : 3;
+  });
 }
 
 }  // namespace vigie::app

@@ -35,4 +35,15 @@ int run_explain(const ExplainCommand& command, std::ostream& out, std::ostream& 
 
 int run_run(runtime::RunOptions options, bool progress, std::ostream& out, std::ostream& err);
 
+struct PlanCommand {
+  runtime::RunOptions run;  // campaign, --campaign, --config, --roster, --seed, --activate
+  std::optional<std::string> dmt;
+  std::optional<int> max_agents;
+};
+
+// Finds the smallest staffing that meets the campaign's goals and prints the
+// staffing curve: 0 when found, 3 when no staffing up to the maximum meets
+// them, 1 when the campaign has errors, 2 when it cannot run.
+int run_plan(const PlanCommand& command, std::ostream& out, std::ostream& err);
+
 }  // namespace vigie::app

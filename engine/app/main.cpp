@@ -65,6 +65,28 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--out", run.out_dir, "Output folder")->capture_default_str();
   run_cmd->add_flag("--quiet", quiet, "No progress bar and no log lines");
 
+  vigie::app::PlanCommand plan;
+  CLI::App* plan_cmd = app.add_subcommand(
+      "plan", "Find the smallest number of agents that meets the campaign's goals (simulated)");
+  plan_cmd->add_option("campaign", plan.run.campaign_path, "Campaign file (.vigie)")->required();
+  plan_cmd->add_option("--campaign", plan.run.campaign_name,
+                       "Campaign name, when the file declares several");
+  plan_cmd->add_option("--config", plan.run.config_path,
+                       "Engine config (YAML); default: the embedded config");
+  plan_cmd->add_option("--roster", plan.run.roster_path,
+                       "Register CSV for the campaign's csv source");
+  plan_cmd->add_option("--dmt", plan.dmt,
+                       "Mean handling time of answered calls (DMT), as 6m or 5m30s; default: "
+                       "the simulated dialer's talk times");
+  plan_cmd->add_option("--seed", plan.run.seed, "Seed of the simulated dialer (0 or more)")
+      ->check(CLI::NonNegativeNumber);
+  plan_cmd->add_option("--activate", plan.run.activate,
+                       "Alert activation, local to the campaign's time zone: YYYY-MM-DDTHH:MM "
+                       "(default: now)");
+  plan_cmd
+      ->add_option("--max-agents", plan.max_agents, "Most agents to try; default: one per contact")
+      ->check(CLI::Range(1, 1000000));
+
   vigie::app::ExplainCommand explain;
   CLI::App* explain_cmd = app.add_subcommand(
       "explain", "Show how a campaign scores and routes one person's answers and fields");
@@ -113,6 +135,7 @@ int main(int argc, char** argv) {
         std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
     return vigie::app::run_explain(explain, std::cout, std::cerr);
   }
+  if (*plan_cmd) return vigie::app::run_plan(plan, std::cout, std::cerr);
   if (*run_cmd) {
     if (quiet) spdlog::set_level(spdlog::level::err);
     run.cycles_given = cycles_opt->count() > 0;

@@ -45,3 +45,24 @@ TEST_CASE("find_zone returns null for unknown names", "[time]") {
   CHECK(find_zone("Europe/Paris") != nullptr);
   CHECK(find_zone("Europe/Pariss") == nullptr);
 }
+
+TEST_CASE("parse_duration reads language durations", "[common][time]") {
+  const std::pair<const char*, Seconds> valid[] = {
+      {"6m", 6min}, {"90s", 90s}, {"1h30m", 90min}, {"2d", 48h}, {"1d2h3m4s", 93784s}};
+  for (const auto& [text, expected] : valid) {
+    INFO(text);
+    REQUIRE(parse_duration(text));
+    CHECK(*parse_duration(text) == expected);
+  }
+  for (const char* text : {"", "6", "m", "6x", "0m", "30s2m", "1h1h", "-5m", "6 m", "9999999999s"}) {
+    INFO(text);
+    CHECK_FALSE(parse_duration(text));
+  }
+}
+
+TEST_CASE("format_duration writes durations for people", "[common][time]") {
+  CHECK(format_duration(45s) == "45 s");
+  CHECK(format_duration(6min) == "6 min");
+  CHECK(format_duration(2h + 5min) == "2 h 05");
+  CHECK(format_duration(27h) == "1 j 03 h");
+}

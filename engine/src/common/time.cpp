@@ -2,7 +2,9 @@
 
 #include <charconv>
 #include <cstdio>
+#include <iterator>
 #include <stdexcept>
+#include <utility>
 
 namespace vigie::common {
 namespace {
@@ -81,6 +83,50 @@ Instant to_instant(LocalTime local, const date::time_zone* zone) {
   // choose::earliest gives the earlier instant of an ambiguous time and the
   // transition instant (first instant after the gap) of a nonexistent one.
   return zone->to_sys(local, date::choose::earliest);
+}
+
+std::optional<Seconds> parse_duration(std::string_view text) {
+  static constexpr std::pair<char, std::int64_t> kUnits[] = {
+      {'d', 86400}, {'h', 3600}, {'m', 60}, {'s', 1}};
+  std::int64_t total = 0;
+  std::size_t next_unit = 0;  // units must come in decreasing order, once each
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::int64_t number = 0;
+    std::size_t digits = 0;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9' && digits < 9) {
+      number = number * 10 + (text[i] - '0');
+      ++i;
+      ++digits;
+    }
+    if (digits == 0 || i == text.size()) return std::nullopt;
+
+    std::size_t unit = next_unit;
+    while (unit < std::size(kUnits) && kUnits[unit].first != text[i]) ++unit;
+    if (unit == std::size(kUnits)) return std::nullopt;
+    total += number * kUnits[unit].second;
+    next_unit = unit + 1;
+    ++i;
+  }
+  if (total == 0) return std::nullopt;
+  return Seconds{total};
+}
+
+std::string format_duration(Seconds duration) {
+  std::int64_t s = duration.count();
+  char buffer[48];
+  if (s < 60) {
+    std::snprintf(buffer, sizeof buffer, "%lld s", static_cast<long long>(s));
+  } else if (s < 3600) {
+    std::snprintf(buffer, sizeof buffer, "%lld min", static_cast<long long>(s / 60));
+  } else if (s < 86400) {
+    std::snprintf(buffer, sizeof buffer, "%lld h %02lld", static_cast<long long>(s / 3600),
+                  static_cast<long long>(s % 3600 / 60));
+  } else {
+    std::snprintf(buffer, sizeof buffer, "%lld j %02lld h", static_cast<long long>(s / 86400),
+                  static_cast<long long>(s % 86400 / 3600));
+  }
+  return buffer;
 }
 
 const date::time_zone* find_zone(std::string_view name) {

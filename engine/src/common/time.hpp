@@ -45,6 +45,15 @@ std::optional<LocalTime> parse_local_datetime(std::string_view text);
 // time (autumn) maps to the earlier of its two instants.
 Instant to_instant(LocalTime local, const date::time_zone* zone);
 
+// Parses a duration written as in the language, one or more number-unit
+// pairs with the units d, h, m and s in that order: 6m, 1h30m, 90s. Nullopt
+// when malformed or zero.
+std::optional<Seconds> parse_duration(std::string_view text);
+
+// Formats a duration for people: 45 s, 6 min, 2 h 05, 1 j 03 h (days in
+// French, as the operators read them).
+std::string format_duration(Seconds duration);
+
 // Looks a zone up by IANA name; nullptr when unknown (never throws).
 const date::time_zone* find_zone(std::string_view name);
 

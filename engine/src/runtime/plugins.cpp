@@ -61,6 +61,13 @@ void override_dialer(config::EngineConfig& config, const RunOptions& options) {
     }
     config.dialer->node["seed"] = *options.seed;
   }
+  if (options.handling_time) {
+    if (config.dialer->plugin != "simulated") {
+      throw RunError("--dmt applies to the simulated dialer only; the dialer here is '" +
+                     config.dialer->plugin + "'");
+    }
+    config.dialer->node["handling_time_s"] = options.handling_time->count();
+  }
 }
 
 // Applies --roster to the campaign's source instance.
@@ -155,7 +162,7 @@ config::EngineConfig default_config(const ir::Campaign& campaign, const std::str
   return config;
 }
 
-PluginSet::PluginSet(const ir::Campaign& campaign, const RunOptions& options) {
+PluginSet::PluginSet(const ir::Campaign& campaign, const RunOptions& options, PluginNeeds needs) {
   if (options.config_path) {
     try {
       config_ = config::load_config(*options.config_path);
@@ -189,7 +196,9 @@ PluginSet::PluginSet(const ir::Campaign& campaign, const RunOptions& options) {
     context.instance = "dialer";
     dialer_ = loader_->make_dialer(config_.dialer->plugin, config_.dialer->node, context);
 
+    // A simulation for planning delivers no alert and prices nothing.
     for (const ir::Route& route : campaign.routes) {
+      if (needs == PluginNeeds::simulation) break;
       if (notifiers_.count(route.notifier) != 0) continue;
       auto notifier = config_.notifiers.find(route.notifier);
       if (notifier == config_.notifiers.end()) {
@@ -208,7 +217,7 @@ PluginSet::PluginSet(const ir::Campaign& campaign, const RunOptions& options) {
       }
     }
 
-    if (!campaign.pricing_instance.empty()) {
+    if (needs == PluginNeeds::all && !campaign.pricing_instance.empty()) {
       auto pricing = config_.pricing.find(campaign.pricing_instance);
       if (pricing == config_.pricing.end()) {
         throw RunError(missing_instance("pricing", campaign.pricing_instance, campaign, config_));

@@ -25,11 +25,16 @@ namespace vigie::runtime {
 config::EngineConfig default_config(const ir::Campaign& campaign, const std::string& roster,
                                     const std::string& out_dir);
 
+// What a PluginSet builds: everything for a run, or only the source and the
+// dialer for a simulation (`vigie plan`).
+enum class PluginNeeds { all, simulation };
+
 class PluginSet {
  public:
   // Builds every instance the campaign needs. Throws RunError naming the
   // campaign file and the config file when the config lacks an instance.
-  PluginSet(const ir::Campaign& campaign, const RunOptions& options);
+  PluginSet(const ir::Campaign& campaign, const RunOptions& options,
+            PluginNeeds needs = PluginNeeds::all);
   ~PluginSet();
 
   Source& source() { return *source_; }

@@ -44,6 +44,8 @@ struct RunOptions {
   std::optional<std::string> dialer;  // "simulated" or "replay:FILE"
   std::optional<int> agents;
   std::optional<std::int64_t> seed;     // 0 or more
+  // Mean handling time of answered calls for the simulated dialer (--dmt).
+  std::optional<common::Seconds> handling_time;
   std::optional<std::string> activate;  // YYYY-MM-DDTHH:MM, campaign-local
   int cycles = 1;
   bool cycles_given = false;  // --cycles was on the command line

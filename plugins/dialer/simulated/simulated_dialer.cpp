@@ -18,6 +18,9 @@
 //   talk            talk time by disposition of answered calls
 //   unanswered      whole duration by disposition of unanswered calls
 //   callback_delay  delay from the end of a `callback` call to the requested time
+//   handling_time_s mean talk time of answered calls: every talk draw is
+//                   scaled so that the mean over the `answered` mix equals it
+//                   (`vigie plan --dmt` sets it)
 //   answers         by question id: yes_no/choice {option: weight, ...};
 //                   multi {option: probability of being chosen, ...};
 //                   number {min, max} or {mean, sd}, within the question's range
@@ -106,6 +109,9 @@ struct Duration {
   static Duration from(const DurationDefault& value) {
     return Duration{value.normal, value.first, value.second};
   }
+
+  // The mean of a draw, ignoring the clamp of a normal draw.
+  double mean() const { return normal ? first : (first + second) / 2; }
 
   double draw(Random& random) const {
     if (!normal) return random.uniform(first, second);
@@ -210,13 +216,14 @@ struct Settings {
   std::map<std::string, Duration> talk;
   std::map<std::string, Duration> unanswered;
   Duration callback_delay = Duration::from(kDefaultCallbackDelay);
-  YAML::Node answers;  // by question id; checked against the script at start()
+  double talk_scale = 1;  // from handling_time_s
+  YAML::Node answers;     // by question id; checked against the script at start()
 };
 
 Settings read_settings(const YAML::Node& node, const PluginContext& context) {
   const ConfigReader config(node, "simulated dialer");
   config.allow_only({"seed", "lines", "outcomes", "answered", "ring", "talk", "unanswered",
-                     "callback_delay", "answers"});
+                     "callback_delay", "handling_time_s", "answers"});
 
   Settings settings;
   settings.config_path = context.config_path;
@@ -245,6 +252,25 @@ Settings read_settings(const YAML::Node& node, const PluginContext& context) {
   }
   for (const auto& [name, duration] : read_durations(config.node("unanswered"), "unanswered")) {
     settings.unanswered[name] = duration;
+  }
+
+  if (config.has("handling_time_s")) {
+    const double wanted = config.get_number("handling_time_s", 0);
+    if (!(wanted > 0) || !std::isfinite(wanted)) {
+      config.fail("handling_time_s", "'handling_time_s' must be a number of seconds above 0");
+    }
+    double mean = 0;
+    for (std::size_t i = 0; i < settings.answered.names.size(); ++i) {
+      const auto it = settings.talk.find(settings.answered.names[i]);
+      const Duration talk =
+          it != settings.talk.end() ? it->second : Duration::from(kDefaultOtherTalk);
+      mean += settings.answered.probabilities[i] / settings.answered.total() * talk.mean();
+    }
+    if (mean <= 0) {
+      config.fail("handling_time_s",
+                  "'handling_time_s' cannot scale talk times whose mean is 0; set `talk` first");
+    }
+    settings.talk_scale = wanted / mean;
   }
 
   // Assigning an absent (invalid) yaml-cpp node throws, so absent stays null.
@@ -381,8 +407,8 @@ class SimulatedDialer final : public Dialer {
     PersonResult person;
     person.contact_id = contact_id;
     person.disposition = settings_.answered.pick(random);
-    person.talk =
-        seconds(duration_of(settings_.talk, person.disposition, kDefaultOtherTalk, random));
+    person.talk = seconds(settings_.talk_scale * duration_of(settings_.talk, person.disposition,
+                                                             kDefaultOtherTalk, random));
     person.answers = draw_answers(person.disposition, random);
     return person;
   }
