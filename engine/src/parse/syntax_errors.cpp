@@ -80,12 +80,14 @@ std::string describe_token_type(ssize_t type, const antlr4::dfa::Vocabulary& voc
 }
 
 // Words an expected name by the rule that wants it, where the rule fixes
-// what kind of name it is.
-std::string describe_name_in_rule(std::size_t rule_index) {
+// what kind of name it is. `closing_brace_expected` distinguishes the kind
+// of a question (before its options) from an option id (inside its braces).
+std::string describe_name_in_rule(std::size_t rule_index, bool closing_brace_expected) {
   switch (rule_index) {
     case VigieParser::RuleFieldDecl:
       return "a field type (text, int, decimal, bool, date or phone)";
     case VigieParser::RuleQuestionKind:
+      if (closing_brace_expected) return "an option id";
       return "a question kind (yes_no, choice, multi or number)";
     case VigieParser::RuleHoursSelector:
       return "a weekday (mon, tue, wed, thu, fri, sat or sun)";
@@ -198,7 +200,8 @@ std::string describe_expected(const antlr4::misc::IntervalSet& expected,
   for (ssize_t type : remaining) {
     if (type == static_cast<ssize_t>(VigieParser::RBRACE) || type == kEof) continue;
     if (type == static_cast<ssize_t>(VigieParser::IDENT)) {
-      phrases.push_back(describe_name_in_rule(rule_index));
+      phrases.push_back(
+          describe_name_in_rule(rule_index, remaining.count(VigieParser::RBRACE) > 0));
       continue;
     }
     phrases.push_back(describe_token_type(type, vocabulary));

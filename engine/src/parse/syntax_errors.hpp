@@ -47,9 +47,25 @@ class DiagnosticListener : public antlr4::BaseErrorListener {
 };
 
 // Keeps ANTLR's recovery and replaces its messages ("mismatched input 'x'
-// expecting {DURATION}") with readable ones.
+// expecting {DURATION}") with readable ones. Three changes to the recovery
+// itself (error_recovery.cpp) avoid follow-on errors after a first one:
+// - A score rule whose `=>` ends a line, followed by a line that can only
+//   read as the next rule, is reported as missing its points, and parsing
+//   resumes at that next rule.
+// - Where an expression is missing, the token found is never deleted when
+//   an enclosing construct can resume at it (a clause keyword, ',', '}'),
+//   so `let x =` followed by `let y = 3` loses no clause.
+// - Tokens skipped after an error are skipped by whole `{ ... }` blocks, so
+//   a misplaced block does not close the block around it.
 class ReadableErrorStrategy : public antlr4::DefaultErrorStrategy {
+ public:
+  void sync(antlr4::Parser* recognizer) override;
+  void reportError(antlr4::Parser* recognizer, const antlr4::RecognitionException& error) override;
+
  protected:
+  antlr4::Token* singleTokenDeletion(antlr4::Parser* recognizer) override;
+  void consumeUntil(antlr4::Parser* recognizer, const antlr4::misc::IntervalSet& set) override;
+
   void reportNoViableAlternative(antlr4::Parser* recognizer,
                                  const antlr4::NoViableAltException& error) override;
   void reportInputMismatch(antlr4::Parser* recognizer,
