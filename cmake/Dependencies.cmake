@@ -8,6 +8,7 @@ find_package(CLI11 CONFIG REQUIRED)
 find_package(spdlog CONFIG REQUIRED)
 find_package(nlohmann_json 3.11 CONFIG REQUIRED)
 find_package(SQLite3 REQUIRED)
+find_package(PostgreSQL REQUIRED)
 find_package(PkgConfig REQUIRED)
 
 find_program(ANTLR4_TOOL antlr4 REQUIRED)
@@ -24,6 +25,12 @@ add_library(soci::sqlite3 UNKNOWN IMPORTED)
 set_target_properties(soci::sqlite3 PROPERTIES
   IMPORTED_LOCATION ${SOCI_SQLITE3_LIBRARY}
   INTERFACE_LINK_LIBRARIES "soci::core;SQLite::SQLite3")
+# The PostgreSQL backend links libpq; its header includes <libpq-fe.h>.
+find_library(SOCI_POSTGRESQL_LIBRARY soci_postgresql REQUIRED)
+add_library(soci::postgresql UNKNOWN IMPORTED)
+set_target_properties(soci::postgresql PROPERTIES
+  IMPORTED_LOCATION ${SOCI_POSTGRESQL_LIBRARY}
+  INTERFACE_LINK_LIBRARIES "soci::core;PostgreSQL::PostgreSQL")
 
 # libphonenumber 8.12 ships no CMake config either.
 find_path(PHONENUMBER_INCLUDE_DIR phonenumbers/phonenumberutil.h REQUIRED)

@@ -12,90 +12,23 @@
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include "store/schema.hpp"
 #include "store/store.hpp"
+#include "store_test_support.hpp"
 
 namespace fs = std::filesystem;
+using namespace vigie::store::test;
 using vigie::common::Instant;
 using vigie::store::AttemptRecord;
 using vigie::store::ContactRecord;
 using vigie::store::FiredRoute;
+using vigie::store::kSchemaVersion;
 using vigie::store::OutcomeRecord;
 using vigie::store::RejectedRecord;
 using vigie::store::Store;
 using vigie::store::StoreError;
 
 namespace {
-
-// A fresh folder under the system temp folder, removed with its content.
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() /
-            ("vigie-store-test-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
-
-Instant at(int hour, int minute = 0) {
-  using namespace date::literals;
-  return date::sys_days{2019_y / date::June / 24} + std::chrono::hours(hour) +
-         std::chrono::minutes(minute);
-}
-
-AttemptRecord make_attempt(const std::string& contact, int attempt, int cycle = 1) {
-  AttemptRecord record;
-  record.cycle = cycle;
-  record.contact_id = contact;
-  record.attempt = attempt;
-  record.start = at(7, attempt);
-  record.end = at(7, attempt + 1);
-  record.disposition = "completed";
-  record.talk_seconds = 95;
-  record.answers = {{"alone", "yes"}, {"symptoms", "fatigue|cramps"}};
-  return record;
-}
-
-OutcomeRecord make_outcome(const std::string& contact, int cycle = 1) {
-  OutcomeRecord record;
-  record.cycle = cycle;
-  record.contact_id = contact;
-  record.outcome = "completed";
-  record.useful = true;
-  record.attempts = 2;
-  record.scores = {{"risk", 7.5}, {"isolation", 2}};
-  record.routes = {{"urgent", "cellule_urgence", at(8)}};
-  return record;
-}
-
-// A second connection to the same file, to check what the store wrote.
-struct Reader {
-  explicit Reader(const std::string& path) : sql(soci::sqlite3, "db=\"" + path + "\"") {}
-
-  long long count(const std::string& query) {
-    long long n = -1;
-    sql << query, soci::into(n);
-    return n;
-  }
-
-  std::string text(const std::string& query) {
-    std::string value;
-    soci::indicator indicator = soci::i_ok;
-    sql << query, soci::into(value, indicator);
-    return indicator == soci::i_null ? "<null>" : value;
-  }
-
-  soci::session sql;
-};
 
 std::string open_error(const std::string& url) {
   try {
@@ -116,9 +49,10 @@ TEST_CASE("store open creates the schema in WAL mode", "[store]") {
 
   Reader reader(path);
   CHECK(reader.text("PRAGMA journal_mode") == "wal");
-  CHECK(reader.count("SELECT MAX(version) FROM schema_version") == 1);
-  for (const char* table : {"cycles", "contacts", "contact_fields", "rejected_rows", "attempts",
-                            "answers", "outcomes", "scores", "fired_routes"}) {
+  CHECK(reader.count("SELECT MAX(version) FROM schema_version") == kSchemaVersion);
+  for (const char* table :
+       {"cycles", "contacts", "contact_fields", "rejected_rows", "attempts", "answers", "outcomes",
+        "scores", "fired_routes", "run_identity", "cycle_stats"}) {
     INFO(table);
     CHECK(reader.count(std::string("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND "
                                    "name = '") +
@@ -169,12 +103,12 @@ TEST_CASE("store open errors name the URL and the fix", "[store]") {
       {not_a_store, "cannot open store '" + not_a_store +
                         "': file is not a database; the file is not a Vigie store or is "
                         "damaged; give another path"},
-      {"postgresql://host=127.0.0.1 dbname=vigie",
-       "cannot open store 'postgresql://host=127.0.0.1 dbname=vigie': PostgreSQL stores are not "
-       "supported yet; use a SQLite file path"},
       {"mysql://db=x",
-       "cannot open store 'mysql://db=x': unknown backend 'mysql'; use a file "
-       "path or sqlite3://db=PATH"},
+       "cannot open store 'mysql://db=x': unknown backend 'mysql'; use a file path, "
+       "sqlite3://db=PATH or postgresql://host=HOST dbname=NAME"},
+      {"mysql://user:secret@127.0.0.1/vigie",
+       "cannot open store 'mysql://user:***@127.0.0.1/vigie': unknown backend 'mysql'; use a "
+       "file path, sqlite3://db=PATH or postgresql://host=HOST dbname=NAME"},
       {"sqlite3://timeout=2",
        "cannot open store 'sqlite3://timeout=2': the URL names no "
        "database file; write sqlite3://db=PATH"},
@@ -195,8 +129,11 @@ TEST_CASE("store rejects a schema newer than the engine", "[store]") {
   Reader(path).sql << "INSERT INTO schema_version (version) VALUES (99)";
 
   CHECK(open_error(path) == "cannot open store '" + path +
-                                "': its schema version is 99 but this engine knows versions up "
-                                "to 1; use a newer vigie or another store");
+                                "': its schema version is 99 but this engine supports versions "
+                                "up to " +
+                                std::to_string(vigie::store::kSchemaVersion) +
+                                "; open it with the newer vigie that wrote it, or give another "
+                                "store");
 }
 
 TEST_CASE("store reopen keeps data and migrates once", "[store]") {
@@ -211,7 +148,7 @@ TEST_CASE("store reopen keeps data and migrates once", "[store]") {
   auto store = Store::open(path);
 
   Reader reader(path);
-  CHECK(reader.count("SELECT COUNT(*) FROM schema_version") == 1);
+  CHECK(reader.count("SELECT COUNT(*) FROM schema_version") == kSchemaVersion);
   CHECK(reader.count("SELECT COUNT(*) FROM attempts") == 1);
 }
 
@@ -292,7 +229,7 @@ TEST_CASE("store contacts and rejected rows round trip", "[store]") {
                     "row_number = 4") == "birth 31/02/1940 not a real date");
 }
 
-TEST_CASE("store unique constraints reject a second write", "[store]") {
+TEST_CASE("store record with repeated key throws", "[store]") {
   TempDir dir;
   const std::string path = dir.file("vigie.db");
   auto store = Store::open(path);
@@ -300,77 +237,95 @@ TEST_CASE("store unique constraints reject a second write", "[store]") {
   store->record_attempt(make_attempt("R000001", 1));
   store->record_outcome(make_outcome("R000001"));
   Reader reader(path);
+  const std::string in_store = " in store '" + path + "': ";
 
-  SECTION("same attempt twice, answers rolled back") {
-    CHECK_THROWS_WITH(store->record_attempt(make_attempt("R000001", 1)),
-                      "cannot record attempt 1 of contact 'R000001' in cycle 1 of store '" + path +
-                          "': UNIQUE constraint failed: attempts.campaign, attempts.cycle, "
-                          "attempts.contact_id, attempts.attempt; each record is written once "
-                          "per cycle; this one was already written");
-    CHECK(reader.count("SELECT COUNT(*) FROM answers") == 2);
-  }
-  SECTION("same answer twice in one attempt, attempt rolled back") {
+  SECTION("same answer twice in one attempt") {
     AttemptRecord attempt = make_attempt("R000001", 2);
     attempt.answers.push_back({"alone", "no"});
-    CHECK_THROWS_AS(store->record_attempt(attempt), StoreError);
+    CHECK_THROWS_WITH(store->record_attempt(attempt),
+                      "cannot record attempt 2 of contact 'R000001' in cycle 1" + in_store +
+                          "question 'alone' is answered twice; an attempt stores one answer per "
+                          "question");
     CHECK(store->count_attempts(1) == 1);
   }
-  SECTION("same outcome twice") {
-    CHECK_THROWS_AS(store->record_outcome(make_outcome("R000001")), StoreError);
+  SECTION("same score twice in one outcome") {
+    OutcomeRecord outcome = make_outcome("R000002");
+    outcome.scores.push_back({"risk", 1});
+    CHECK_THROWS_WITH(store->record_outcome(outcome),
+                      "cannot record the outcome of contact 'R000002' in cycle 1" + in_store +
+                          "score 'risk' is listed twice");
     CHECK(store->count_outcomes(1) == 1);
   }
-  SECTION("same route twice in one outcome, outcome rolled back") {
+  SECTION("same route twice in one outcome") {
     OutcomeRecord outcome = make_outcome("R000002");
     outcome.routes.push_back({"urgent", "sms", at(9)});
-    CHECK_THROWS_AS(store->record_outcome(outcome), StoreError);
+    CHECK_THROWS_WITH(store->record_outcome(outcome),
+                      "cannot record the outcome of contact 'R000002' in cycle 1" + in_store +
+                          "route 'urgent' fires twice; a route alerts once per contact and cycle");
     CHECK(store->count_outcomes(1) == 1);
     CHECK(reader.count("SELECT COUNT(*) FROM scores") == 2);
   }
   SECTION("same contact twice") {
-    CHECK_THROWS_AS(
+    CHECK_THROWS_WITH(
         store->save_contacts(1, {{"R9", 2, "+33199001234", {}}, {"R9", 3, "+33199001235", {}}}),
-        StoreError);
+        "cannot save the contacts of cycle 1" + in_store +
+            "contact 'R9' is listed twice; each contact id is unique in a register");
+    CHECK(reader.count("SELECT COUNT(*) FROM contacts") == 0);
+  }
+  SECTION("same field twice in one contact") {
+    CHECK_THROWS_WITH(
+        store->save_contacts(1, {{"R9", 2, "+33199001234", {{"age", "80"}, {"age", "81"}}}}),
+        "cannot save the contacts of cycle 1" + in_store + "contact 'R9' lists field 'age' twice");
     CHECK(reader.count("SELECT COUNT(*) FROM contacts") == 0);
   }
 
-  // The prepared statements still work after a failed write.
+  // The prepared statements still work after a rejected write.
   store->record_attempt(make_attempt("R000003", 1));
   CHECK(store->count_attempts(1) == 2);
 }
 
-TEST_CASE("store begin_cycle replaces only the same campaign and cycle", "[store]") {
+TEST_CASE("store begin_cycle resume keeps data", "[store]") {
   TempDir dir;
   const std::string path = dir.file("vigie.db");
+  {
+    auto store = Store::open(path);
+    for (const auto& [campaign, cycle] : std::vector<std::pair<std::string, int>>{
+             {"canicule", 1}, {"canicule", 2}, {"grand_froid", 1}}) {
+      store->begin_cycle(campaign, cycle, at(7));
+      store->save_contacts(cycle, {{"R000001", 2, "+33199001234", {{"arrondissement", "15"}}}});
+      store->save_rejected(cycle, {{3, "phone", "01 99", "too short"}});
+      store->record_attempt(make_attempt("R000001", 1, cycle));
+      store->record_outcome(make_outcome("R000001", cycle));
+      store->end_cycle(cycle, at(18));
+    }
+  }
+
   auto store = Store::open(path);
-  for (const auto& [campaign, cycle] : std::vector<std::pair<std::string, int>>{
-           {"canicule", 1}, {"canicule", 2}, {"grand_froid", 1}}) {
-    store->begin_cycle(campaign, cycle, at(7));
-    store->save_contacts(cycle, {{"R000001", 2, "+33199001234", {{"arrondissement", "15"}}}});
-    store->save_rejected(cycle, {{3, "phone", "01 99", "too short"}});
-    store->record_attempt(make_attempt("R000001", 1, cycle));
-    store->record_outcome(make_outcome("R000001", cycle));
-    store->end_cycle(cycle, at(18));
-  }
-
   store->begin_cycle("canicule", 1, at(9));
+  store->save_contacts(1, {{"R000001", 2, "+33199001234", {{"arrondissement", "15"}}},
+                           {"R000002", 4, "+33199005678", {}}});
+  store->save_rejected(1, {{3, "phone", "01 99", "too short"}});
 
-  CHECK(store->count_attempts(1) == 0);
-  CHECK(store->count_outcomes(1) == 0);
-  CHECK(store->count_routes(1) == 0);
-  CHECK(store->count_attempts(2) == 1);
+  CHECK(store->count_attempts(1) == 1);
+  CHECK(store->count_outcomes(1) == 1);
+  CHECK(store->count_routes(1) == 1);
   Reader reader(path);
-  for (const char* table : {"contacts", "contact_fields", "rejected_rows", "attempts", "answers",
-                            "outcomes", "scores", "fired_routes"}) {
+  const std::vector<std::pair<std::string, long long>> rows_per_cycle = {
+      {"contact_fields", 1}, {"rejected_rows", 1}, {"attempts", 1},    {"answers", 2},
+      {"outcomes", 1},       {"scores", 2},        {"fired_routes", 1}};
+  for (const auto& [table, rows] : rows_per_cycle) {
     INFO(table);
-    CHECK(reader.count(std::string("SELECT COUNT(*) FROM ") + table +
-                       " WHERE campaign = 'canicule' AND cycle = 1") == 0);
-    CHECK(reader.count(std::string("SELECT COUNT(*) FROM ") + table +
-                       " WHERE campaign = 'canicule' AND cycle = 2") > 0);
-    CHECK(reader.count(std::string("SELECT COUNT(*) FROM ") + table +
-                       " WHERE campaign = 'grand_froid' AND cycle = 1") > 0);
+    for (const char* cycle :
+         {"campaign = 'canicule' AND cycle = 1", "campaign = 'canicule' AND cycle = 2",
+          "campaign = 'grand_froid' AND cycle = 1"}) {
+      INFO(cycle);
+      CHECK(reader.count("SELECT COUNT(*) FROM " + table + " WHERE " + cycle) == rows);
+    }
   }
+  CHECK(reader.count("SELECT COUNT(*) FROM contacts WHERE campaign = 'canicule' AND cycle = 1") ==
+        2);
   CHECK(reader.text("SELECT started_at || ' ' || COALESCE(ended_at, '<open>') FROM cycles WHERE "
-                    "campaign = 'canicule' AND cycle = 1") == "2019-06-24T09:00:00Z <open>");
+                    "campaign = 'canicule' AND cycle = 1") == "2019-06-24T07:00:00Z <open>");
   CHECK(reader.text("SELECT ended_at FROM cycles WHERE campaign = 'grand_froid'") ==
         "2019-06-24T18:00:00Z");
 }

@@ -89,6 +89,36 @@ const std::vector<const char*> kMigration1 = {
          PRIMARY KEY (campaign, cycle, route, contact_id)))",
 };
 
+// Version 2: the run identity, and the delivery bookkeeping of the outbox.
+// A resumed run checks the identity before writing again into the store,
+// and the notifier worker counts failed deliveries to space its retries.
+const std::vector<const char*> kMigration2 = {
+    R"(CREATE TABLE run_identity (
+         singleton INTEGER NOT NULL CHECK (singleton = 1),
+         identity TEXT NOT NULL,
+         PRIMARY KEY (singleton)))",
+    "ALTER TABLE fired_routes ADD COLUMN delivery_attempts INTEGER NOT NULL DEFAULT 0",
+    "CREATE INDEX fired_routes_by_due ON fired_routes (campaign, cycle, delivered, due)",
+};
+
+// Version 3: retention. A purge keeps each closed cycle's anonymous
+// statistics in cycle_stats, one count per (kind, name). The kinds
+// "contacts", "attempts", "useful" and "talk_seconds" have the name
+// "total". The kinds "outcome", "route", "disposition" and "rejected" are
+// named by the outcome, route, disposition or register field.
+// cycles.purged_at marks a purged cycle, so that a second purge does not
+// count it again.
+const std::vector<const char*> kMigration3 = {
+    R"(CREATE TABLE cycle_stats (
+         campaign TEXT NOT NULL,
+         cycle INTEGER NOT NULL,
+         kind TEXT NOT NULL,
+         name TEXT NOT NULL,
+         value BIGINT NOT NULL,
+         PRIMARY KEY (campaign, cycle, kind, name)))",
+    "ALTER TABLE cycles ADD COLUMN purged_at TEXT",
+};
+
 // On SQLite, a table keyed by its PRIMARY KEY alone is one B-tree instead of
 // a table plus a key index, which halves the pages each commit writes.
 std::string with_dialect(const char* statement, Dialect dialect) {
@@ -100,12 +130,24 @@ std::string with_dialect(const char* statement, Dialect dialect) {
 }
 
 // Migration N brings the schema from version N-1 to N.
-const std::vector<const std::vector<const char*>*> kMigrations = {&kMigration1};
+const std::vector<const std::vector<const char*>*> kMigrations = {&kMigration1, &kMigration2,
+                                                                  &kMigration3};
 
 }  // namespace
 
-int read_schema_version(soci::session& sql) {
-  sql << "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)";
+int read_schema_version(soci::session& sql, Dialect dialect) {
+  // Look the table up instead of reading it and catching the failure: on
+  // PostgreSQL a failed statement aborts the surrounding transaction.
+  long long tables = 0;
+  if (dialect == Dialect::kSqlite) {
+    sql << "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'",
+        soci::into(tables);
+  } else {
+    sql << "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() "
+           "AND table_name = 'schema_version'",
+        soci::into(tables);
+  }
+  if (tables == 0) return 0;
 
   int version = 0;
   soci::indicator indicator = soci::i_null;
@@ -120,7 +162,12 @@ void migrate(soci::session& sql, Dialect dialect) {
   // NOTE: SQLite's deferred BEGIN means two processes creating the same new
   // store at the same instant can still collide,
   // and one of them may then fail with SQLITE_BUSY.
-  const int current = read_schema_version(sql);
+  const int current = read_schema_version(sql, dialect);
+  if (current == 0) {
+    // Another process may have created the table empty, between our look
+    // and this transaction.
+    sql << "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)";
+  }
 
   for (int version = current + 1; version <= kSchemaVersion; ++version) {
     for (const char* statement : *kMigrations[version - 1]) {

@@ -11,11 +11,11 @@ namespace vigie::store {
 enum class Dialect { kSqlite, kPostgresql };
 
 // The schema version this engine writes.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 3;
 
 // Returns the version recorded in `sql`'s schema_version table, 0 for an
 // empty database. Throws soci::soci_error.
-int read_schema_version(soci::session& sql);
+int read_schema_version(soci::session& sql, Dialect dialect);
 
 // Applies every migration above the recorded version, all in one
 // transaction. The caller checks first that the recorded version is not

@@ -3,7 +3,11 @@
 #include <algorithm>
 #include <string_view>
 
-#include "store/sqlite_store.hpp"
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include "store/soci_store.hpp"
+#include "store/store_url.hpp"
 
 namespace vigie::store {
 
@@ -12,20 +16,6 @@ namespace {
 // Long enough to wait out another process's commit, short enough that a
 // store held by a stuck process is reported instead of hanging the run.
 constexpr std::string_view kBusyTimeout = " timeout=5";
-
-// Returns the value of `key` in a SOCI connection string ("db=x timeout=5").
-std::string_view find_parameter(std::string_view connect_string, std::string_view key) {
-  std::size_t at = 0;
-  while (at < connect_string.size()) {
-    const std::size_t end = std::min(connect_string.find(' ', at), connect_string.size());
-    const std::string_view pair = connect_string.substr(at, end - at);
-    if (pair.size() > key.size() && pair.substr(0, key.size()) == key && pair[key.size()] == '=') {
-      return pair.substr(key.size() + 1);
-    }
-    at = end + 1;
-  }
-  return {};
-}
 
 std::unique_ptr<Store> open_sqlite_path(const std::string& url, const std::string& path) {
   // SOCI splits its connection string on spaces unless the value is quoted,
@@ -36,7 +26,8 @@ std::unique_ptr<Store> open_sqlite_path(const std::string& url, const std::strin
                      "cannot hold; rename the file or its folder");
   }
   const std::string connect_string = "db=\"" + path + "\"" + std::string(kBusyTimeout);
-  return std::make_unique<SqliteStore>(url, connect_string, /*in_memory=*/path == ":memory:");
+  return std::make_unique<SociStore>(url, *soci::factory_sqlite3(), connect_string,
+                                     Dialect::kSqlite, /*in_memory=*/path == ":memory:");
 }
 
 std::unique_ptr<Store> open_sqlite_url(const std::string& url, std::string_view parameters) {
@@ -49,7 +40,13 @@ std::unique_ptr<Store> open_sqlite_url(const std::string& url, std::string_view 
     throw StoreError("cannot open store '" + url +
                      "': the URL names no database file; write sqlite3://db=PATH");
   }
-  return std::make_unique<SqliteStore>(url, connect_string, /*in_memory=*/db == ":memory:");
+  return std::make_unique<SociStore>(url, *soci::factory_sqlite3(), connect_string,
+                                     Dialect::kSqlite, /*in_memory=*/db == ":memory:");
+}
+
+std::unique_ptr<Store> open_postgresql_url(const std::string& url, std::string_view rest) {
+  return std::make_unique<SociStore>(redact_password(url), *soci::factory_postgresql(),
+                                     postgresql_connect_string(url, rest), Dialect::kPostgresql);
 }
 
 }  // namespace
@@ -67,14 +64,10 @@ std::unique_ptr<Store> Store::open(const std::string& url) {
   const std::string_view scheme = std::string_view(url).substr(0, scheme_end);
   const std::string_view parameters = std::string_view(url).substr(scheme_end + 3);
   if (scheme == "sqlite3") return open_sqlite_url(url, parameters);
-  // TODO: PostgreSQL runs the same SQL through SOCI's postgresql backend once
-  // that backend is linked into the build.
-  if (scheme == "postgresql") {
-    throw StoreError("cannot open store '" + url +
-                     "': PostgreSQL stores are not supported yet; use a SQLite file path");
-  }
-  throw StoreError("cannot open store '" + url + "': unknown backend '" + std::string(scheme) +
-                   "'; use a file path or sqlite3://db=PATH");
+  if (scheme == "postgresql" || scheme == "postgres") return open_postgresql_url(url, parameters);
+  throw StoreError("cannot open store '" + redact_password(url) + "': unknown backend '" +
+                   std::string(scheme) +
+                   "'; use a file path, sqlite3://db=PATH or postgresql://host=HOST dbname=NAME");
 }
 
 }  // namespace vigie::store

@@ -1,10 +1,10 @@
 #pragma once
 // Persistence of a run through SOCI: the register snapshot, rejected rows,
 // every attempt with its answers, and each contact's outcome with scores and
-// fired routes. Each record_* call is one transaction, committed before it
-// returns. Instants are stored as UTC ISO 8601 text (2019-06-24T07:00:00Z).
-// Errors from SOCI are caught here and rethrown as StoreError with
-// the store URL and what to do.
+// fired routes (the alert outbox). Each record_* call is one transaction,
+// committed before it returns unless group commit is on (set_batch_size). Instants are stored as
+// UTC ISO 8601 text (2019-06-24T07:00:00Z). Errors from SOCI are caught here and rethrown as
+// StoreError with the store URL and what to do.
 
 #include <cstdint>
 #include <memory>
@@ -56,6 +56,19 @@ struct FiredRoute {
   common::Instant due{};
 };
 
+// An alert waiting in the outbox, or delivered. (cycle, route, contact_id)
+// is its idempotency key: the same alert is never stored twice.
+struct OutboxItem {
+  std::string campaign;
+  int cycle = 1;
+  std::string route;
+  std::string contact_id;
+  std::string notifier;
+  common::Instant due{};
+  int delivery_attempts = 0;  // failed deliveries so far
+  bool delivered = false;
+};
+
 struct OutcomeRecord {
   int cycle = 1;
   std::string contact_id;
@@ -66,23 +79,80 @@ struct OutcomeRecord {
   std::vector<FiredRoute> routes;
 };
 
+// A cycle removed by a purge, and the cycles a purge had to keep.
+struct PurgedCycle {
+  std::string campaign;
+  int cycle = 0;
+  std::optional<common::Instant> ended;
+};
+struct PurgeReport {
+  std::vector<PurgedCycle> purged;
+  std::int64_t open_cycles_kept = 0;  // never purged, whatever their start
+};
+
 class Store {
  public:
-  // Opens or creates the store. `url` is a SOCI connection string
-  // ("sqlite3://db=PATH") or a plain file path, taken as SQLite. SQLite runs
-  // in WAL mode. Creates the schema when absent.
+  // Opens or creates the store. `url` is a plain file path, taken as
+  // SQLite, or a URL: "sqlite3://db=PATH", "postgresql://host=H port=P
+  // dbname=D user=U" (libpq's key=value pairs) or libpq's own URI
+  // "postgresql://user@host:port/dbname". SQLite runs in WAL mode. Creates
+  // the schema when absent and migrates an older one; throws StoreError for
+  // a schema newer than this engine's. Messages show the URL with any
+  // password replaced by "***".
   static std::unique_ptr<Store> open(const std::string& url);
 
   virtual ~Store() = default;
 
-  // Starts cycle `cycle` of `campaign`, replacing any earlier data of the
-  // same campaign and cycle number.
+  // The identity of the run this store holds: a text the runtime builds
+  // from the campaign and run parameters. Nullopt for a store no run has
+  // claimed yet. `claim_run` stores it; the runtime refuses to resume into
+  // a store whose identity differs.
+  virtual std::optional<std::string> run_identity() = 0;
+  virtual void claim_run(const std::string& identity) = 0;
+
+  // Starts cycle `cycle` of `campaign`, or resumes it: data already stored
+  // for that cycle is kept. Every write below is idempotent, so a resumed
+  // run can write again what an interrupted one stored.
   virtual void begin_cycle(const std::string& campaign, int cycle, common::Instant start) = 0;
+  // Contacts and rejected rows already stored for the cycle are kept.
   virtual void save_contacts(int cycle, const std::vector<ContactRecord>& contacts) = 0;
   virtual void save_rejected(int cycle, const std::vector<RejectedRecord>& rejected) = 0;
-  virtual void record_attempt(const AttemptRecord& attempt) = 0;
-  virtual void record_outcome(const OutcomeRecord& outcome) = 0;
+  // Stores an attempt and returns true; returns false when the same attempt
+  // (cycle, contact, attempt number) is already stored with the same
+  // content; throws StoreError naming the attempt when it is stored with a
+  // different content (the dialer is not deterministic, or the store
+  // belongs to another run).
+  virtual bool record_attempt(const AttemptRecord& attempt) = 0;
+  // Stores an outcome with its scores, and its fired routes in the outbox,
+  // in one transaction; the same rule as record_attempt when already stored.
+  virtual bool record_outcome(const OutcomeRecord& outcome) = 0;
   virtual void end_cycle(int cycle, common::Instant end) = 0;
+
+  // Group commit: with a batch size N above 1, record_* calls are gathered
+  // and committed N at a time (1, the default, commits each call). `flush`
+  // commits what is gathered; the runtime calls it before acting on a
+  // result outside the store (delivering an alert) and at the end of a
+  // cycle, so nothing acted upon is ever lost.
+  virtual void set_batch_size(int records) = 0;
+  virtual void flush() = 0;
+
+  // The outbox: alerts of a cycle not delivered yet, in (due, route,
+  // contact) order, and the delivery bookkeeping.
+  virtual std::vector<OutboxItem> pending_alerts(int cycle) = 0;
+  virtual void mark_delivered(int cycle, const std::string& route,
+                              const std::string& contact_id) = 0;
+  virtual void mark_failed_delivery(int cycle, const std::string& route,
+                                    const std::string& contact_id) = 0;
+
+  // Removes the personal data of every closed cycle (ended_at set) that
+  // ended before `before`: contacts and their fields, answers, phone
+  // numbers, rejected rows, and every row naming a contact (attempts,
+  // outcomes, scores, fired routes). Each cycle's anonymous statistics are
+  // stored in cycle_stats first. Open cycles are never purged, and a cycle
+  // already purged is skipped. Then compacts the database so that the
+  // removed values leave the file (SQLite: VACUUM and a WAL checkpoint).
+  // Commits anything gathered by group commit first. Throws StoreError.
+  virtual PurgeReport purge_closed_cycles(common::Instant before) = 0;
 
   // Counts, for tests and summaries.
   virtual std::int64_t count_attempts(int cycle) = 0;

@@ -1,85 +1,52 @@
-#include "store/sqlite_store.hpp"
+#include "store/soci_store.hpp"
 
-#include <array>
 #include <string>
 #include <string_view>
 #include <utility>
 
-#include <date/date.h>
-// Includes <sqlite3.h> inside namespace sqlite_api, so it must come before
-// any direct include of <sqlite3.h>; the SQLITE_* result codes come from it.
-#include <soci/sqlite3/soci-sqlite3.h>
-
-#include "store/schema.hpp"
+#include "store/record_check.hpp"
+#include "store/store_errors.hpp"
 
 namespace vigie::store {
 
-namespace {
-
-// Instants are stored as UTC ISO 8601 text; see schema.cpp.
-std::string format_instant(common::Instant instant) {
-  return date::format("%FT%TZ", instant);
-}
-
-// Tables whose rows belong to one cycle of one campaign.
-constexpr std::array<const char*, 8> kCycleTables = {"contacts", "contact_fields", "rejected_rows",
-                                                     "attempts", "answers",        "outcomes",
-                                                     "scores",   "fired_routes"};
-
-// Returns what the operator can do about an SQLite failure, given its
-// primary result code.
-const char* remedy_for(int sqlite_code) {
-  switch (sqlite_code & 0xff) {
-    case SQLITE_CANTOPEN:
-      return "check that the folder exists and is writable";
-    case SQLITE_READONLY:
-    case SQLITE_PERM:
-      return "check that the store file and its folder are writable";
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return "another process is writing to this store; stop it or use another store";
-    case SQLITE_FULL:
-      return "free some disk space";
-    case SQLITE_NOTADB:
-    case SQLITE_CORRUPT:
-      return "the file is not a Vigie store or is damaged; give another path";
-    case SQLITE_CONSTRAINT:
-      return "each record is written once per cycle; this one was already written";
-    default:
-      return "check the store file and the disk";
-  }
-}
-
-// Returns SQLite's own words from a SOCI error, without the backend's
-// prefixes ("sqlite3_statement_backend::loadOne: ", "Cannot establish
-// connection to the database. ") that mean nothing to an operator.
-std::string describe(const soci::soci_error& error) {
-  std::string message = error.get_error_message();
-
-  const std::string_view connect_prefix = "Cannot establish connection to the database. ";
-  if (message.rfind(connect_prefix, 0) == 0) return message.substr(connect_prefix.size());
-
-  const std::size_t colon = message.find(": ");
-  if (message.rfind("sqlite3_", 0) == 0 && colon != std::string::npos) {
-    return message.substr(colon + 2);
-  }
-  return message;
-}
-
-}  // namespace
-
-SqliteStore::SqliteStore(std::string url, const std::string& connect_string, bool in_memory)
-    : url_(std::move(url)) {
+SociStore::SociStore(std::string url, const soci::backend_factory& backend,
+                     const std::string& connect_string, Dialect dialect, bool in_memory)
+    : url_(std::move(url)), dialect_(dialect) {
   try {
-    open(connect_string, in_memory);
+    open(backend, connect_string, in_memory);
   } catch (const soci::soci_error& error) {
     rethrow(error, "open " + label());
   }
 }
 
-void SqliteStore::open(const std::string& connect_string, bool in_memory) {
-  sql_.open(soci::sqlite3, connect_string);
+SociStore::~SociStore() {
+  try {
+    flush();
+  } catch (const StoreError&) {
+    // NOTE: a failed commit here loses the records gathered since the last
+    // flush. The runtime flushes at the end of each cycle, so this happens
+    // only when the run is already failing.
+  }
+}
 
+void SociStore::open(const soci::backend_factory& backend, const std::string& connect_string,
+                     bool in_memory) {
+  sql_.open(backend, connect_string);
+  if (dialect_ == Dialect::kSqlite) configure_sqlite(in_memory);
+
+  const int version = read_schema_version(sql_, dialect_);
+  if (version > kSchemaVersion) {
+    throw StoreError("cannot open store '" + url_ + "': its schema version is " +
+                     std::to_string(version) + " but this engine supports versions up to " +
+                     std::to_string(kSchemaVersion) +
+                     "; open it with the newer vigie that wrote it, or give another store");
+  }
+  if (version < kSchemaVersion) migrate(sql_, dialect_);
+
+  prepare_statements();
+}
+
+void SociStore::configure_sqlite(bool in_memory) {
   // PRAGMA journal_mode returns the mode now in force; an in-memory database
   // stays in "memory" mode, and some file systems cannot do WAL at all.
   std::string mode;
@@ -89,29 +56,21 @@ void SqliteStore::open(const std::string& connect_string, bool in_memory) {
                      "' instead of WAL; put the store on a local disk");
   }
   sql_ << "PRAGMA synchronous=NORMAL";
-
-  const int version = read_schema_version(sql_);
-  if (version > kSchemaVersion) {
-    throw StoreError("cannot open store '" + url_ + "': its schema version is " +
-                     std::to_string(version) + " but this engine knows versions up to " +
-                     std::to_string(kSchemaVersion) + "; use a newer vigie or another store");
-  }
-  if (version < kSchemaVersion) migrate(sql_, Dialect::kSqlite);
-
-  prepare_statements();
 }
 
-void SqliteStore::prepare_statements() {
+void SociStore::prepare_statements() {
   Bound& b = bound_;
 
+  // Contacts of a resumed cycle are already stored: keep them.
   insert_contact_.emplace((sql_.prepare << "INSERT INTO contacts (campaign, cycle, contact_id, "
                                            "row_number, phone) VALUES (:campaign, :cycle, "
-                                           ":contact_id, :row_number, :phone)",
+                                           ":contact_id, :row_number, :phone) ON CONFLICT DO "
+                                           "NOTHING",
                            soci::use(campaign_), soci::use(b.cycle), soci::use(b.contact_id),
                            soci::use(b.row_number), soci::use(b.phone)));
   insert_field_.emplace((sql_.prepare << "INSERT INTO contact_fields (campaign, cycle, "
                                          "contact_id, name, value) VALUES (:campaign, :cycle, "
-                                         ":contact_id, :name, :value)",
+                                         ":contact_id, :name, :value) ON CONFLICT DO NOTHING",
                          soci::use(campaign_), soci::use(b.cycle), soci::use(b.contact_id),
                          soci::use(b.name), soci::use(b.value)));
   insert_rejected_.emplace((sql_.prepare << "INSERT INTO rejected_rows (campaign, cycle, "
@@ -120,11 +79,12 @@ void SqliteStore::prepare_statements() {
                                             ":reason)",
                             soci::use(campaign_), soci::use(b.cycle), soci::use(b.row_number),
                             soci::use(b.name), soci::use(b.value), soci::use(b.reason)));
+  // A conflict here is a record written before: record_attempt compares it.
   insert_attempt_.emplace(
       (sql_.prepare << "INSERT INTO attempts (campaign, cycle, contact_id, attempt, started_at, "
                        "ended_at, disposition, talk_s, callback_at) VALUES (:campaign, :cycle, "
                        ":contact_id, :attempt, :started_at, :ended_at, :disposition, :talk_s, "
-                       ":callback_at)",
+                       ":callback_at) ON CONFLICT DO NOTHING",
        soci::use(campaign_), soci::use(b.cycle), soci::use(b.contact_id), soci::use(b.attempt),
        soci::use(b.started_at), soci::use(b.ended_at), soci::use(b.disposition),
        soci::use(b.talk_seconds), soci::use(b.callback_at, b.callback_indicator)));
@@ -135,7 +95,8 @@ void SqliteStore::prepare_statements() {
                           soci::use(b.attempt), soci::use(b.name), soci::use(b.value)));
   insert_outcome_.emplace((sql_.prepare << "INSERT INTO outcomes (campaign, cycle, contact_id, "
                                            "outcome, useful, attempts) VALUES (:campaign, "
-                                           ":cycle, :contact_id, :outcome, :useful, :attempts)",
+                                           ":cycle, :contact_id, :outcome, :useful, :attempts) "
+                                           "ON CONFLICT DO NOTHING",
                            soci::use(campaign_), soci::use(b.cycle), soci::use(b.contact_id),
                            soci::use(b.outcome), soci::use(b.useful), soci::use(b.attempts)));
   insert_score_.emplace((sql_.prepare << "INSERT INTO scores (campaign, cycle, contact_id, "
@@ -151,7 +112,43 @@ void SqliteStore::prepare_statements() {
                          soci::use(b.contact_id), soci::use(b.notifier), soci::use(b.due)));
 }
 
-void SqliteStore::begin_cycle(const std::string& campaign, int cycle, common::Instant start) {
+std::optional<std::string> SociStore::run_identity() {
+  std::string identity;
+  soci::indicator indicator = soci::i_null;
+  try {
+    sql_ << "SELECT identity FROM run_identity WHERE singleton = 1",
+        soci::into(identity, indicator);
+  } catch (const soci::soci_error& error) {
+    rethrow(error, "read the run identity of " + label());
+  }
+  if (!sql_.got_data() || indicator != soci::i_ok) return std::nullopt;
+  return identity;
+}
+
+void SociStore::claim_run(const std::string& identity) {
+  if (identity.empty()) {
+    throw StoreError("cannot claim " + label() + " for a run: the run identity is empty");
+  }
+
+  const std::optional<std::string> stored = run_identity();
+  if (stored == identity) return;
+  if (stored) {
+    throw StoreError("cannot claim " + label() +
+                     " for this run: it already holds another run (identity '" + *stored +
+                     "'); resume that run with the same campaign and options, or give another "
+                     "store");
+  }
+
+  try {
+    flush();
+    sql_ << "INSERT INTO run_identity (singleton, identity) VALUES (1, :identity)",
+        soci::use(identity);
+  } catch (const soci::soci_error& error) {
+    rethrow(error, "claim " + label() + " for a run");
+  }
+}
+
+void SociStore::begin_cycle(const std::string& campaign, int cycle, common::Instant start) {
   if (campaign.empty()) {
     throw StoreError("cannot begin cycle " + std::to_string(cycle) + " in store '" + url_ +
                      "': the campaign name is empty");
@@ -159,18 +156,12 @@ void SqliteStore::begin_cycle(const std::string& campaign, int cycle, common::In
 
   const std::string started_at = format_instant(start);
   try {
-    soci::transaction transaction(sql_);
-    for (const char* table : kCycleTables) {
-      sql_ << std::string("DELETE FROM ") + table +
-                  " WHERE campaign = :campaign AND cycle = :cycle",
-          soci::use(campaign), soci::use(cycle);
-    }
-    sql_ << "DELETE FROM cycles WHERE campaign = :campaign AND cycle = :cycle", soci::use(campaign),
-        soci::use(cycle);
+    flush();
+    // A resumed cycle keeps its first start instant, and is open again
+    // until end_cycle, so that a purge leaves it alone.
     sql_ << "INSERT INTO cycles (campaign, cycle, started_at) VALUES (:campaign, :cycle, "
-            ":started_at)",
+            ":started_at) ON CONFLICT (campaign, cycle) DO UPDATE SET ended_at = NULL",
         soci::use(campaign), soci::use(cycle), soci::use(started_at);
-    transaction.commit();
   } catch (const soci::soci_error& error) {
     rethrow(error, "begin cycle " + std::to_string(cycle) + " of campaign '" + campaign + "'" +
                        " in " + label());
@@ -179,10 +170,12 @@ void SqliteStore::begin_cycle(const std::string& campaign, int cycle, common::In
   campaign_ = campaign;
 }
 
-void SqliteStore::save_contacts(int cycle, const std::vector<ContactRecord>& contacts) {
+void SociStore::save_contacts(int cycle, const std::vector<ContactRecord>& contacts) {
   require_campaign("save contacts");
+  check_unique_contacts(contacts, cycle, label());
 
   try {
+    flush();
     soci::transaction transaction(sql_);
     bound_.cycle = cycle;
     for (const ContactRecord& contact : contacts) {
@@ -202,11 +195,20 @@ void SqliteStore::save_contacts(int cycle, const std::vector<ContactRecord>& con
   }
 }
 
-void SqliteStore::save_rejected(int cycle, const std::vector<RejectedRecord>& rejected) {
+void SociStore::save_rejected(int cycle, const std::vector<RejectedRecord>& rejected) {
   require_campaign("save rejected rows");
 
   try {
+    flush();
     soci::transaction transaction(sql_);
+    // Rejected rows have no natural key (a row can be rejected twice for
+    // one field), so a cycle's rows are saved by one call, in one
+    // transaction: a resumed cycle that has some already keeps them.
+    long long stored = 0;
+    sql_ << "SELECT COUNT(*) FROM rejected_rows WHERE campaign = :campaign AND cycle = :cycle",
+        soci::use(campaign_), soci::use(cycle), soci::into(stored);
+    if (stored > 0) return;
+
     bound_.cycle = cycle;
     for (const RejectedRecord& row : rejected) {
       bound_.row_number = static_cast<long long>(row.row_number);
@@ -221,73 +223,13 @@ void SqliteStore::save_rejected(int cycle, const std::vector<RejectedRecord>& re
   }
 }
 
-void SqliteStore::record_attempt(const AttemptRecord& attempt) {
-  require_campaign("record an attempt");
-
-  Bound& b = bound_;
-  b.cycle = attempt.cycle;
-  b.contact_id = attempt.contact_id;
-  b.attempt = attempt.attempt;
-  b.started_at = format_instant(attempt.start);
-  b.ended_at = format_instant(attempt.end);
-  b.disposition = attempt.disposition;
-  b.talk_seconds = attempt.talk_seconds;
-  b.callback_indicator = attempt.callback_at ? soci::i_ok : soci::i_null;
-  b.callback_at = attempt.callback_at ? format_instant(*attempt.callback_at) : std::string();
-
-  try {
-    soci::transaction transaction(sql_);
-    insert_attempt_->execute(true);
-    for (const auto& [question, value] : attempt.answers) {
-      b.name = question;
-      b.value = value;
-      insert_answer_->execute(true);
-    }
-    transaction.commit();
-  } catch (const soci::soci_error& error) {
-    rethrow(error, "record attempt " + std::to_string(attempt.attempt) + " of contact '" +
-                       attempt.contact_id + "' in cycle " + std::to_string(attempt.cycle) + " of " +
-                       label());
-  }
-}
-
-void SqliteStore::record_outcome(const OutcomeRecord& outcome) {
-  require_campaign("record an outcome");
-
-  Bound& b = bound_;
-  b.cycle = outcome.cycle;
-  b.contact_id = outcome.contact_id;
-  b.outcome = outcome.outcome;
-  b.useful = outcome.useful ? 1 : 0;
-  b.attempts = outcome.attempts;
-
-  try {
-    soci::transaction transaction(sql_);
-    insert_outcome_->execute(true);
-    for (const auto& [score, value] : outcome.scores) {
-      b.name = score;
-      b.number = value;
-      insert_score_->execute(true);
-    }
-    for (const FiredRoute& route : outcome.routes) {
-      b.name = route.route;
-      b.notifier = route.notifier;
-      b.due = format_instant(route.due);
-      insert_route_->execute(true);
-    }
-    transaction.commit();
-  } catch (const soci::soci_error& error) {
-    rethrow(error, "record the outcome of contact '" + outcome.contact_id + "' in cycle " +
-                       std::to_string(outcome.cycle) + " of " + label());
-  }
-}
-
-void SqliteStore::end_cycle(int cycle, common::Instant end) {
+void SociStore::end_cycle(int cycle, common::Instant end) {
   require_campaign("end a cycle");
 
   const std::string ended_at = format_instant(end);
   long long updated = 0;
   try {
+    flush();
     soci::statement update =
         (sql_.prepare << "UPDATE cycles SET ended_at = :ended_at WHERE campaign = :campaign AND "
                          "cycle = :cycle",
@@ -305,19 +247,66 @@ void SqliteStore::end_cycle(int cycle, common::Instant end) {
   }
 }
 
-std::int64_t SqliteStore::count_attempts(int cycle) {
+void SociStore::set_batch_size(int records) {
+  if (records < 1) {
+    throw StoreError("cannot set the batch size of " + label() + " to " + std::to_string(records) +
+                     ": a batch holds at least 1 record");
+  }
+
+  batch_size_ = records;
+  if (gathered_ >= batch_size_) flush();
+}
+
+void SociStore::flush() {
+  if (!in_transaction_) return;
+
+  const int gathered = gathered_;
+  try {
+    sql_.commit();
+  } catch (const soci::soci_error& error) {
+    abandon_batch();
+    rethrow(error, "commit the " + std::to_string(gathered) + " records gathered in " + label());
+  }
+  in_transaction_ = false;
+  gathered_ = 0;
+}
+
+void SociStore::begin_write() {
+  if (in_transaction_) return;
+  sql_.begin();
+  in_transaction_ = true;
+}
+
+void SociStore::count_record() {
+  ++gathered_;
+  if (gathered_ >= batch_size_) flush();
+}
+
+int SociStore::abandon_batch() noexcept {
+  const int lost = gathered_;
+  in_transaction_ = false;
+  gathered_ = 0;
+  try {
+    sql_.rollback();
+  } catch (const soci::soci_error&) {
+    // The failed statement may have ended the transaction already.
+  }
+  return lost;
+}
+
+std::int64_t SociStore::count_attempts(int cycle) {
   return count_rows("attempts", cycle);
 }
 
-std::int64_t SqliteStore::count_outcomes(int cycle) {
+std::int64_t SociStore::count_outcomes(int cycle) {
   return count_rows("outcomes", cycle);
 }
 
-std::int64_t SqliteStore::count_routes(int cycle) {
+std::int64_t SociStore::count_routes(int cycle) {
   return count_rows("fired_routes", cycle);
 }
 
-std::int64_t SqliteStore::count_rows(const char* table, int cycle) {
+std::int64_t SociStore::count_rows(const char* table, int cycle) {
   long long count = 0;
   try {
     sql_ << std::string("SELECT COUNT(*) FROM ") + table +
@@ -330,23 +319,19 @@ std::int64_t SqliteStore::count_rows(const char* table, int cycle) {
   return count;
 }
 
-std::string SqliteStore::label() const {
+std::string SociStore::label() const {
   return "store '" + url_ + "'";
 }
 
-void SqliteStore::require_campaign(std::string_view action) const {
+void SociStore::require_campaign(std::string_view action) const {
   if (!campaign_.empty()) return;
   throw StoreError("cannot " + std::string(action) + " in store '" + url_ +
                    "': no cycle has begun; call begin_cycle first");
 }
 
-void SqliteStore::rethrow(const soci::soci_error& error, std::string_view action) const {
-  int code = SQLITE_ERROR;
-  if (const auto* sqlite_error = dynamic_cast<const soci::sqlite3_soci_error*>(&error)) {
-    code = sqlite_error->result();
-  }
-  throw StoreError("cannot " + std::string(action) + ": " + describe(error) + "; " +
-                   remedy_for(code));
+void SociStore::rethrow(const soci::soci_error& error, std::string_view action) const {
+  throw StoreError("cannot " + std::string(action) + ": " + describe_error(error) + "; " +
+                   remedy_for(error, dialect_));
 }
 
 }  // namespace vigie::store
