@@ -60,8 +60,8 @@ TEST_CASE("Loader lists available plugins", "[plugin][loader]") {
 
 TEST_CASE("Loader reports a missing plugin file", "[plugin][loader]") {
   Loader loader({kPlugins});
-  CHECK(load_error(loader, "source", "sqlx") ==
-        "plugin file not found: libvigie_source_sqlx.so (searched " + kPlugins +
+  CHECK(load_error(loader, "source", "ldap") ==
+        "plugin file not found: libvigie_source_ldap.so (searched " + kPlugins +
             "); build it or add its folder to plugin_path");
 
   CHECK(load_error(loader, "source", "cvs") ==
@@ -139,7 +139,7 @@ TEST_CASE("Loader adds the config path to config errors", "[plugin][loader]") {
     FAIL("no ConfigError");
   } catch (const vigie::ConfigError& error) {
     CHECK(std::string(error.what()) ==
-          "engine.yaml:3:12: 'delimiter' cannot be '|'; use one of auto, ;, ,");
+          "engine.yaml:3:12: 'delimiter' cannot be '|'; use one of auto, ;, ,, tab");
     CHECK(error.line() == 3);
   }
 }

@@ -73,7 +73,7 @@ TEST_CASE("csv source reads commas and quotes", "[plugins][csv]") {
   REQUIRE(result.rows.size() == 1);
   CHECK(std::get<std::string>(result.rows[0].values[3]) == "Martin, née Dupont");
   CHECK(std::holds_alternative<std::monostate>(result.rows[0].values[6]));
-  CHECK(result.notes.size() == 3);  // the file, then phone2 and lives_alone without a column
+  CHECK(result.notes.size() == 4);  // the file, its encoding, then phone2 and lives_alone
 }
 
 TEST_CASE("csv source maps and folds column names", "[plugins][csv]") {
@@ -118,7 +118,7 @@ TEST_CASE("csv source rejects invalid rows by line", "[plugins][csv]") {
   };
   const Expected expected[] = {
       {4, "phone", "01 42", "not a valid phone number for region FR"},
-      {5, "birth", "31/02/1931", "not a valid date; expected dd/mm/yyyy or yyyy-mm-dd"},
+      {5, "birth", "31/02/1931", "not a valid date; expected dd/mm/yyyy, dd/mm/yy or yyyy-mm-dd"},
       {6, "phone", "", "missing required field 'phone'"},
       {7, "arrondissement", "dix", "not a whole number"},
       {8, "", "", "the row has 3 fields but the header has 5; check the quotes and the delimiter"},
@@ -161,10 +161,10 @@ TEST_CASE("csv source reports unreadable files", "[plugins][csv]") {
 
   const std::string latin1 =
       dir.write("latin1.csv", "id;phone;last_name\nA1;0142764040;H\xE9l\xE8ne\n");
-  CHECK(plugin_error(dir, "plugin: csv\npath: latin1.csv\n") ==
+  CHECK(plugin_error(dir, "plugin: csv\npath: latin1.csv\nencoding: utf-8\n") ==
         latin1 +
-            ":2: the file is not valid UTF-8; export it as UTF-8 (for example iconv -f LATIN1 -t "
-            "UTF-8)");
+            ":2: line 2 is not valid UTF-8, but the config sets encoding: utf-8; export the file "
+            "as CSV UTF-8, or set encoding: auto, windows-1252 or iso-8859-1");
 
   const std::string broken = dir.write("broken.csv", "id;phone\nA1;\"0142\n");
   CHECK(
@@ -187,10 +187,8 @@ TEST_CASE("csv source validates its config", "[plugins][csv]") {
       {"plugin: csv\n", 1, 1, "csv source 'reflex' needs the key 'path'"},
       {"plugin: csv\npath: a.csv\nphone_regoin: BE\n", 3, 1,
        "unknown key 'phone_regoin' in csv source 'reflex'; did you mean 'phone_region'?"},
-      {"plugin: csv\npath: a.csv\nencoding: latin1\n", 3, 11,
-       "encoding 'latin1' is not supported; convert the file to UTF-8 (for example iconv -f LATIN1 "
-       "-t "
-       "UTF-8) and write encoding: utf-8"},
+      {"plugin: csv\npath: a.csv\nencoding: utf-16\n", 3, 11,
+       "unknown encoding 'utf-16'; use auto, utf-8, windows-1252 or iso-8859-1"},
       {"plugin: csv\npath: a.csv\nphone_region: XX\n", 3, 15,
        "unknown phone_region 'XX'; use an ISO 3166 region code such as FR, BE or GP"},
       {"plugin: csv\npath: a.csv\ndate_format: mm/dd/yyyy\n", 3, 14,

@@ -35,7 +35,7 @@ namespace vigie {
 
 // Incremented whenever a type in this header or vigie/types.hpp changes
 // layout or meaning.
-inline constexpr std::uint32_t kPluginAbiVersion = 2;
+inline constexpr std::uint32_t kPluginAbiVersion = 3;
 inline constexpr std::uint32_t kPluginMagic = 0x56494731;  // "VIG1"
 
 // `magic` and `abi_version` stay the first two members in every future
@@ -117,7 +117,11 @@ class VIGIE_VISIBLE Pricing {
 class VIGIE_VISIBLE Notifier {
  public:
   virtual ~Notifier() = default;
-  // Delivers one fired route. Throws PluginError on failure.
+  // Delivers one fired route. Returns only once the alert is delivered
+  // (written and flushed, or acknowledged by the receiver); throws
+  // PluginError when it could not be: the engine keeps the alert in its
+  // outbox and tries again later. The same alert (same idempotency_key) may
+  // come again after a crash.
   virtual void notify(const Alert& alert) = 0;
   // Called when the run ends; flush buffers.
   virtual void flush() {}

@@ -25,17 +25,22 @@ struct FieldSpec {
   bool optional = false;
 };
 
-struct SourceSchema {
-  std::string campaign;
-  std::vector<FieldSpec> fields;
-};
-
 // A civil date.
 struct CivilDate {
   int year = 0;
   int month = 0;
   int day = 0;
   friend bool operator==(const CivilDate&, const CivilDate&) = default;
+};
+
+struct SourceSchema {
+  std::string campaign;
+  std::vector<FieldSpec> fields;
+  // The date that imported values are checked against: a two-digit year
+  // must give a date on or before it. The run's activation date in the
+  // campaign's time zone; {0, 0, 0} when unknown, and sources then take the
+  // current UTC date.
+  CivilDate today;
 };
 
 // A typed field value. Phones are E.164 text ("+33142764040").
@@ -57,6 +62,11 @@ struct ImportResult {
   std::vector<Row> rows;
   std::vector<RejectedRow> rejected;
   std::vector<std::string> notes;  // detected delimiter, encoding, ...
+  // Accepted rows with a doubtful value (a valid phone number of another
+  // country), described like a rejection; the rows stay in `rows`.
+  std::vector<RejectedRow> suspicious;
+  std::string encoding;   // what the file was read as ("UTF-8"); empty for a database
+  std::string delimiter;  // the field delimiter (";", ",", "tab"); empty for a database
 };
 
 // ---------------------------------------------------------------- script, for dialers
@@ -182,6 +192,11 @@ struct CostBreakdown {
 // ---------------------------------------------------------------- alerts
 
 struct Alert {
+  std::string campaign;
+  // "campaign/cycle/route/contact_id": the same alert always has the same
+  // key, so that a receiver can drop a second delivery of it (delivery is
+  // at least once: a crash between sending and recording resends).
+  std::string idempotency_key;
   int cycle = 1;
   std::string route;
   std::string route_title;

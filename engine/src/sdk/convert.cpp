@@ -2,10 +2,15 @@
 
 #include <phonenumbers/phonenumberutil.h>
 
+#include <algorithm>
+#include <array>
 #include <cctype>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <map>
+#include <tuple>
 
 namespace vigie {
 namespace {
@@ -63,7 +68,112 @@ std::optional<CivilDate> parse_iso(std::string_view text) {
                    read_digits(text.substr(8, 2), 2, 2));
 }
 
+// The parts of dd/mm/yy; nullopt unless the text has that shape.
+struct ShortDate {
+  int day = 0;
+  int month = 0;
+  int year = 0;  // 0..99
+};
+
+std::optional<ShortDate> split_short_date(std::string_view text) {
+  const auto first = text.find('/');
+  if (first == std::string_view::npos) return std::nullopt;
+  const auto second = text.find('/', first + 1);
+  if (second == std::string_view::npos) return std::nullopt;
+
+  const auto day = read_digits(text.substr(0, first), 1, 2);
+  const auto month = read_digits(text.substr(first + 1, second - first - 1), 1, 2);
+  const auto year = read_digits(text.substr(second + 1), 2, 2);
+  if (!day || !month || !year) return std::nullopt;
+  return ShortDate{*day, *month, *year};
+}
+
+bool before(const CivilDate& a, const CivilDate& b) {
+  return std::tie(a.year, a.month, a.day) < std::tie(b.year, b.month, b.day);
+}
+
+// Resolves dd/mm/yy against `today`: see parse_date(text, options).
+Converted<CivilDate> resolve_two_digit_year(const ShortDate& parts, const CivilDate& today) {
+  const CivilDate earliest{today.year - kMaxYearsBack, today.month, today.day};
+  std::vector<CivilDate> plausible;
+  for (int century = today.year / 100 - 2; century <= today.year / 100; ++century) {
+    const auto date = make_date(century * 100 + parts.year, parts.month, parts.day);
+    if (!date || before(today, *date) || before(*date, earliest)) continue;
+    plausible.push_back(*date);
+  }
+
+  if (plausible.size() == 1) return Converted<CivilDate>::success(plausible.front());
+  if (plausible.empty()) {
+    return Converted<CivilDate>::failure(
+        "two-digit year gives no plausible date: in every century the date is invalid, after " +
+        format_date(today) + " or more than " + std::to_string(kMaxYearsBack) +
+        " years before it; write the year with four digits");
+  }
+  std::string centuries;
+  for (const CivilDate& date : plausible) {
+    if (!centuries.empty()) centuries += " and the ";
+    centuries += std::to_string(date.year / 100 * 100) + "s";
+  }
+  return Converted<CivilDate>::failure("ambiguous two-digit year: both the " + centuries +
+                                       " give a date within " + std::to_string(kMaxYearsBack) +
+                                       " years before " + format_date(today) +
+                                       "; write the year with four digits");
+}
+
+// Regions whose numbers count as domestic for `region` (see normalize_phone).
+bool is_domestic_region(const std::string& number_region, const std::string& region) {
+  if (number_region == region) return true;
+  if (region != "FR") return false;
+  static constexpr std::array<std::string_view, 11> kFrenchOverseas = {
+      "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "NC", "PF", "WF"};
+  return std::find(kFrenchOverseas.begin(), kFrenchOverseas.end(), number_region) !=
+         kFrenchOverseas.end();
+}
+
+// Folds a header or field name for matching: ASCII lower case, Latin-1
+// accented letters to their base letter, spaces and dashes to '_'.
+std::string fold_name(std::string_view text) {
+  static const std::map<unsigned char, char> kAccents = {
+      {0xA0, 'a'}, {0xA1, 'a'}, {0xA2, 'a'}, {0xA4, 'a'}, {0xA7, 'c'}, {0xA8, 'e'},
+      {0xA9, 'e'}, {0xAA, 'e'}, {0xAB, 'e'}, {0xAE, 'i'}, {0xAF, 'i'}, {0xB4, 'o'},
+      {0xB6, 'o'}, {0xB9, 'u'}, {0xBB, 'u'}, {0xBC, 'u'}, {0xBF, 'y'}};
+  text = trim(text);
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte == 0xC3 && i + 1 < text.size()) {
+      // Upper-case letters U+00C0..U+00DE are 0x20 below their lower case.
+      auto next = static_cast<unsigned char>(text[i + 1]);
+      if (next >= 0x80 && next <= 0x9E) next = static_cast<unsigned char>(next + 0x20);
+      const auto it = kAccents.find(next);
+      if (it != kAccents.end()) {
+        out.push_back(it->second);
+        ++i;
+        continue;
+      }
+    }
+    if (byte == ' ' || byte == '-') {
+      out.push_back('_');
+    } else {
+      out.push_back(static_cast<char>(std::tolower(byte)));
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+std::optional<std::size_t> find_column(const std::vector<std::string>& names,
+                                       std::string_view wanted) {
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (trim(names[i]) == trim(wanted)) return i;
+  }
+  const std::string folded = fold_name(wanted);
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (fold_name(names[i]) == folded) return i;
+  }
+  return std::nullopt;
+}
 
 std::string_view trim(std::string_view text) {
   const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
@@ -89,6 +199,15 @@ Converted<std::string> normalize_phone(std::string_view text, const std::string&
 
   std::string e164;
   util.Format(number, PhoneNumberUtil::E164, &e164);
+
+  std::string number_region;
+  util.GetRegionCodeForNumber(number, &number_region);
+  if (!is_domestic_region(number_region, region)) {
+    return Converted<std::string>::suspicious(
+        e164, "valid number of another country (" + number_region + ", +" +
+                  std::to_string(number.country_code()) + ") in a register for region " + region +
+                  "; check that it is meant");
+  }
   return Converted<std::string>::success(e164);
 }
 
@@ -120,6 +239,23 @@ Converted<CivilDate> parse_date(std::string_view text, DateFormat format) {
     return Converted<CivilDate>::failure(std::string("not a valid date; expected ") + expected);
   }
   return Converted<CivilDate>::success(*date);
+}
+
+Converted<CivilDate> parse_date(std::string_view text, const ConvertOptions& options) {
+  text = trim(text);
+  if (!options.today || options.date_format == DateFormat::iso) {
+    return parse_date(text, options.date_format);
+  }
+
+  if (const auto parts = split_short_date(text)) {
+    return resolve_two_digit_year(*parts, *options.today);
+  }
+  Converted<CivilDate> date = parse_date(text, options.date_format);
+  if (date.ok()) return date;
+  const char* expected = options.date_format == DateFormat::automatic
+                             ? "dd/mm/yyyy, dd/mm/yy or yyyy-mm-dd"
+                             : "dd/mm/yyyy or dd/mm/yy";
+  return Converted<CivilDate>::failure(std::string("not a valid date; expected ") + expected);
 }
 
 Converted<std::int64_t> parse_integer(std::string_view text) {
@@ -197,7 +333,7 @@ Converted<FieldValue> convert_field(const FieldSpec& field, std::string_view tex
 
   const auto wrap = [](auto converted) -> Result {
     if (!converted.ok()) return Result::failure(converted.error);
-    return Result::success(FieldValue(*converted.value));
+    return Result{FieldValue(*converted.value), {}, converted.warning};
   };
   switch (field.type) {
     case FieldType::text:
@@ -209,7 +345,7 @@ Converted<FieldValue> convert_field(const FieldSpec& field, std::string_view tex
     case FieldType::boolean:
       return wrap(parse_bool(text));
     case FieldType::date:
-      return wrap(parse_date(text, options.date_format));
+      return wrap(parse_date(text, options));
     case FieldType::phone:
       return wrap(normalize_phone(text, options.phone_region));
   }
@@ -221,6 +357,42 @@ Converted<FieldValue> convert_field(const FieldSpec& field, std::string_view tex
   ConvertOptions options;
   options.phone_region = region;
   return convert_field(field, text, options);
+}
+
+void convert_row(const SourceSchema& schema, std::size_t row_number,
+                 const std::vector<std::optional<std::string_view>>& texts,
+                 const ConvertOptions& options, ImportResult& result) {
+  Row row;
+  row.row_number = row_number;
+  row.values.reserve(schema.fields.size());
+  std::vector<RejectedRow> warnings;
+  for (std::size_t i = 0; i < schema.fields.size(); ++i) {
+    const FieldSpec& field = schema.fields[i];
+    const std::string_view text = i < texts.size() && texts[i] ? *texts[i] : std::string_view();
+    Converted<FieldValue> value = convert_field(field, text, options);
+    if (!value.ok()) {
+      result.rejected.push_back(
+          RejectedRow{row_number, field.name, std::string(trim(text)), value.error});
+      return;
+    }
+    if (!value.warning.empty()) {
+      warnings.push_back(
+          RejectedRow{row_number, field.name, std::string(trim(text)), value.warning});
+    }
+    row.values.push_back(std::move(*value.value));
+  }
+
+  result.rows.push_back(std::move(row));
+  for (RejectedRow& warning : warnings) result.suspicious.push_back(std::move(warning));
+}
+
+CivilDate reference_date(const SourceSchema& schema) {
+  if (schema.today.year != 0) return schema.today;
+  const auto now = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  const std::chrono::year_month_day ymd{now};
+  return CivilDate{static_cast<int>(ymd.year()),
+                   static_cast<int>(static_cast<unsigned>(ymd.month())),
+                   static_cast<int>(static_cast<unsigned>(ymd.day()))};
 }
 
 std::string format_date(const CivilDate& date) {

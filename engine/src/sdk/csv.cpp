@@ -1,5 +1,11 @@
 #include "vigie/csv.hpp"
 
+#include <iconv.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -15,9 +21,12 @@ class CsvParser {
 
   bool at_end() const { return pos_ >= text_.size(); }
   std::size_t line() const { return line_; }
+  // True when the last record read had a line break inside a quoted field.
+  bool record_spanned_lines() const { return record_spanned_lines_; }
 
   // Reads one record. A record that is a blank line returns no field.
   std::vector<std::string> next_record() {
+    record_spanned_lines_ = false;
     std::vector<std::string> fields;
     if (consume_line_break()) return fields;
 
@@ -73,8 +82,10 @@ class CsvParser {
         ++pos_;
         break;
       }
-      if (c == '\n') ++line_;
-      if (c == '\r' && text_.substr(pos_, 2) != "\r\n") ++line_;
+      if (c == '\n' || (c == '\r' && text_.substr(pos_, 2) != "\r\n")) {
+        ++line_;
+        record_spanned_lines_ = true;
+      }
       field.push_back(c);
       ++pos_;
     }
@@ -91,13 +102,90 @@ class CsvParser {
   char delimiter_;
   std::size_t pos_ = 0;
   std::size_t line_ = 1;
+  bool record_spanned_lines_ = false;
 };
+
+std::size_t line_of_offset(std::string_view text, std::size_t offset) {
+  return 1 + static_cast<std::size_t>(std::count(
+                 text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+}
+
+// Converts single-byte text to UTF-8 with iconv. Returns the offset of the
+// first byte the encoding leaves undefined, or nullopt when all converted.
+std::optional<std::size_t> iconv_to_utf8(std::string_view bytes, const char* from,
+                                         std::string& out) {
+  iconv_t converter = iconv_open("UTF-8", from);
+  if (converter == reinterpret_cast<iconv_t>(-1)) {
+    throw std::runtime_error(std::string("iconv cannot convert from ") + from + " to UTF-8 (" +
+                             std::strerror(errno) +
+                             "); check that glibc's gconv modules are installed");
+  }
+
+  // A byte of these encodings becomes at most 3 bytes of UTF-8 (U+20AC, €).
+  out.assign(bytes.size() * 3, '\0');
+  char* in_ptr = const_cast<char*>(bytes.data());  // iconv's signature is not const-correct
+  std::size_t in_left = bytes.size();
+  char* out_ptr = out.data();
+  std::size_t out_left = out.size();
+  const std::size_t status = iconv(converter, &in_ptr, &in_left, &out_ptr, &out_left);
+  const int error = errno;
+  iconv_close(converter);
+
+  out.resize(out.size() - out_left);
+  if (status == static_cast<std::size_t>(-1)) {
+    if (error == EILSEQ || error == EINVAL) return static_cast<std::size_t>(in_ptr - bytes.data());
+    throw std::runtime_error(std::string("iconv failed to convert from ") + from + ": " +
+                             std::strerror(error));
+  }
+  return std::nullopt;
+}
+
+std::string hex_byte(unsigned char byte) {
+  static const char* const kDigits = "0123456789ABCDEF";
+  return std::string("0x") + kDigits[byte >> 4] + kDigits[byte & 0xF];
+}
+
+// Rejects what no supported encoding reads: UTF-16 and NUL bytes.
+void check_not_utf16(std::string_view bytes) {
+  if (bytes.substr(0, 2) == "\xFF\xFE" || bytes.substr(0, 2) == "\xFE\xFF") {
+    throw EncodingError(1,
+                        "the file is UTF-16 (it starts with a UTF-16 byte order mark); export it "
+                        "as CSV UTF-8, or convert it with iconv -f UTF-16 -t UTF-8");
+  }
+  const std::size_t nul = bytes.find('\0');
+  if (nul != std::string_view::npos) {
+    throw EncodingError(line_of_offset(bytes, nul),
+                        "the file contains a NUL byte on line " +
+                            std::to_string(line_of_offset(bytes, nul)) +
+                            ", which no register encoding has; it is probably UTF-16: export it "
+                            "as CSV UTF-8");
+  }
+}
+
+DecodedText decode_windows_1252(std::string_view bytes, DecodedText decoded) {
+  const auto undefined = iconv_to_utf8(bytes, "WINDOWS-1252", decoded.text);
+  if (!undefined) return decoded;
+
+  const std::size_t line = line_of_offset(bytes, *undefined);
+  const std::string byte = hex_byte(static_cast<unsigned char>(bytes[*undefined]));
+  if (decoded.detected) {
+    throw EncodingError(
+        line, "the file is neither UTF-8 (line " + std::to_string(*decoded.first_non_utf8_line) +
+                  ") nor Windows-1252 (byte " + byte + " on line " + std::to_string(line) +
+                  " is undefined there); export it as CSV UTF-8, or set "
+                  "encoding: iso-8859-1 if the file really is ISO-8859-1");
+  }
+  throw EncodingError(line, "byte " + byte + " on line " + std::to_string(line) +
+                                " is undefined in Windows-1252; set encoding: iso-8859-1 or "
+                                "export the file as CSV UTF-8");
+}
 
 }  // namespace
 
 char detect_delimiter(std::string_view header_line) {
   std::size_t semicolons = 0;
   std::size_t commas = 0;
+  std::size_t tabs = 0;
   bool in_quotes = false;
   for (char c : header_line) {
     if (c == '\n' || c == '\r') break;
@@ -105,8 +193,15 @@ char detect_delimiter(std::string_view header_line) {
     if (in_quotes) continue;
     if (c == ';') ++semicolons;
     if (c == ',') ++commas;
+    if (c == '\t') ++tabs;
   }
+  if (tabs > semicolons && tabs > commas) return '\t';
   return semicolons > commas ? ';' : ',';
+}
+
+std::string delimiter_name(char delimiter) {
+  if (delimiter == '\t') return "tab";
+  return std::string(1, delimiter);
 }
 
 CsvTable parse_csv(std::string_view text, char delimiter) {
@@ -123,6 +218,9 @@ CsvTable parse_csv(std::string_view text, char delimiter) {
     const std::size_t line = parser.line();
     std::vector<std::string> fields = parser.next_record();
     if (fields.empty()) continue;
+    if (parser.record_spanned_lines() && !table.first_multiline_record) {
+      table.first_multiline_record = line;
+    }
     if (!header_read) {
       table.header = std::move(fields);
       header_read = true;
@@ -186,6 +284,72 @@ std::optional<std::size_t> find_invalid_utf8(std::string_view text) {
     i += length;
   }
   return std::nullopt;
+}
+
+const char* encoding_name(TextEncoding encoding) {
+  switch (encoding) {
+    case TextEncoding::utf8:
+      return "UTF-8";
+    case TextEncoding::windows_1252:
+      return "Windows-1252";
+    case TextEncoding::iso_8859_1:
+      return "ISO-8859-1";
+  }
+  return "unknown";
+}
+
+std::optional<TextEncoding> parse_encoding_name(std::string_view name) {
+  std::string lower(name);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower == "utf-8" || lower == "utf8") return TextEncoding::utf8;
+  if (lower == "windows-1252" || lower == "cp1252") return TextEncoding::windows_1252;
+  if (lower == "iso-8859-1" || lower == "iso8859-1" || lower == "latin1" || lower == "latin-1") {
+    return TextEncoding::iso_8859_1;
+  }
+  return std::nullopt;
+}
+
+DecodedText decode_text(std::string_view bytes, std::optional<TextEncoding> encoding) {
+  check_not_utf16(bytes);
+
+  DecodedText decoded;
+  decoded.detected = !encoding;
+  decoded.had_bom = bytes.substr(0, kUtf8Bom.size()) == kUtf8Bom;
+  if (decoded.had_bom) bytes.remove_prefix(kUtf8Bom.size());
+
+  if (!encoding || *encoding == TextEncoding::utf8) {
+    const std::optional<std::size_t> invalid = find_invalid_utf8(bytes);
+    if (!invalid) {
+      decoded.encoding = TextEncoding::utf8;
+      decoded.text = std::string(bytes);
+      return decoded;
+    }
+    if (encoding || decoded.had_bom) {
+      const std::string why =
+          encoding ? "the config sets encoding: utf-8" : "it starts with a UTF-8 byte order mark";
+      throw EncodingError(*invalid, "line " + std::to_string(*invalid) +
+                                        " is not valid UTF-8, but " + why +
+                                        "; export the file as CSV UTF-8, or set encoding: auto, "
+                                        "windows-1252 or iso-8859-1");
+    }
+    decoded.first_non_utf8_line = invalid;
+    encoding = TextEncoding::windows_1252;
+  }
+
+  decoded.encoding = *encoding;
+  if (*encoding == TextEncoding::windows_1252)
+    return decode_windows_1252(bytes, std::move(decoded));
+
+  decoded.c1_controls =
+      static_cast<std::size_t>(std::count_if(bytes.begin(), bytes.end(), [](char c) {
+        const auto byte = static_cast<unsigned char>(c);
+        return byte >= 0x80 && byte <= 0x9F;
+      }));
+  if (iconv_to_utf8(bytes, "ISO-8859-1", decoded.text)) {
+    // Every byte is defined in ISO-8859-1, so iconv cannot stop early.
+    throw std::runtime_error("iconv rejected a byte of an ISO-8859-1 file");
+  }
+  return decoded;
 }
 
 std::string csv_escape(std::string_view field, char delimiter) {

@@ -3,10 +3,11 @@
 //
 // Config keys:
 //   path          the file, relative to the engine config's folder (required)
-//   delimiter     auto (default), ";" or ","
-//   encoding      utf-8 (default; a BOM is accepted), the only one supported
+//   delimiter     auto (default), ";", "," or tab
+//   encoding      auto (default), utf-8, windows-1252 or iso-8859-1; see
+//                 decode_text in vigie/csv.hpp for the detection
 //   phone_region  region for national phone numbers, default FR
-//   date_format   auto (default), dd/mm/yyyy or iso
+//   date_format   auto (default), dd/mm/yyyy (also reads dd/mm/yy) or iso
 //   columns       field name -> header name, for headers that differ from the
 //                 campaign's field names. Unmapped fields are matched with
 //                 headers ignoring letter case, accents, spaces and dashes.
@@ -14,7 +15,6 @@
 // Duplicate keys are not rejected here: the engine checks them across sources.
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 #include <memory>
 #include <string>
@@ -32,41 +32,11 @@ struct CsvSourceSettings {
   std::string instance;
   std::string config_path;  // "<default config>" when the path came from --roster
   std::string path;
-  char delimiter = 0;  // 0: detect from the header
+  char delimiter = 0;                    // 0: detect from the header
+  std::optional<TextEncoding> encoding;  // nullopt: detect
   ConvertOptions convert;
   std::map<std::string, std::string> columns;  // field -> header
 };
-
-// Folds a header or field name for matching: ASCII lower case, Latin-1
-// accented letters to their base letter, spaces and dashes to '_'.
-std::string fold_name(std::string_view text) {
-  static const std::map<unsigned char, char> kAccents = {
-      {0xA0, 'a'}, {0xA1, 'a'}, {0xA2, 'a'}, {0xA4, 'a'}, {0xA7, 'c'}, {0xA8, 'e'},
-      {0xA9, 'e'}, {0xAA, 'e'}, {0xAB, 'e'}, {0xAE, 'i'}, {0xAF, 'i'}, {0xB4, 'o'},
-      {0xB6, 'o'}, {0xB9, 'u'}, {0xBB, 'u'}, {0xBC, 'u'}, {0xBF, 'y'}};
-  text = trim(text);
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte == 0xC3 && i + 1 < text.size()) {
-      // Upper-case letters U+00C0..U+00DE are 0x20 below their lower case.
-      auto next = static_cast<unsigned char>(text[i + 1]);
-      if (next >= 0x80 && next <= 0x9E) next = static_cast<unsigned char>(next + 0x20);
-      const auto it = kAccents.find(next);
-      if (it != kAccents.end()) {
-        out.push_back(it->second);
-        ++i;
-        continue;
-      }
-    }
-    if (byte == ' ' || byte == '-') {
-      out.push_back('_');
-    } else {
-      out.push_back(static_cast<char>(std::tolower(byte)));
-    }
-  }
-  return out;
-}
 
 CsvSourceSettings read_settings(const YAML::Node& node, const PluginContext& context) {
   const ConfigReader config(node, "csv source '" + context.instance + "'");
@@ -77,15 +47,20 @@ CsvSourceSettings read_settings(const YAML::Node& node, const PluginContext& con
   settings.config_path = context.config_path;
   settings.path = resolve_path(context.config_dir, config.require_string("path"));
 
-  const std::string delimiter = config.get_choice("delimiter", "auto", {"auto", ";", ","});
-  settings.delimiter = delimiter == "auto" ? 0 : delimiter[0];
+  const std::string delimiter = config.get_choice("delimiter", "auto", {"auto", ";", ",", "tab"});
+  if (delimiter == "tab") {
+    settings.delimiter = '\t';
+  } else {
+    settings.delimiter = delimiter == "auto" ? 0 : delimiter[0];
+  }
 
-  std::string encoding = config.get_string("encoding", "utf-8");
-  for (char& c : encoding) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (encoding != "utf-8" && encoding != "utf8") {
-    config.fail("encoding", "encoding '" + encoding +
-                                "' is not supported; convert the file to UTF-8 (for example "
-                                "iconv -f LATIN1 -t UTF-8) and write encoding: utf-8");
+  const std::string encoding = config.get_string("encoding", "auto");
+  if (encoding != "auto") {
+    settings.encoding = parse_encoding_name(encoding);
+    if (!settings.encoding) {
+      config.fail("encoding", "unknown encoding '" + encoding +
+                                  "'; use auto, utf-8, windows-1252 or iso-8859-1");
+    }
   }
 
   settings.convert.phone_region = config.get_string("phone_region", "FR");
@@ -116,11 +91,21 @@ class CsvSource final : public Source {
   explicit CsvSource(CsvSourceSettings settings) : settings_(std::move(settings)) {}
 
   ImportResult read(const SourceSchema& schema) override {
-    const CsvTable table = load_table();
+    const DecodedText decoded = load_text();
+    const CsvTable table = parse_table(decoded.text);
     const std::vector<int> column_of = map_columns(schema, table);
 
     ImportResult result;
-    result.notes.push_back(describe(table));
+    result.encoding = encoding_name(decoded.encoding);
+    result.delimiter = delimiter_name(table.delimiter);
+    result.notes.push_back(describe(table, decoded.had_bom));
+    describe_encoding(decoded, result.notes);
+    if (table.first_multiline_record) {
+      result.notes.push_back(
+          "the record on line " + std::to_string(*table.first_multiline_record) +
+          " has a quoted field spanning several lines; row numbers are the file line where each "
+          "record starts, so after it they run ahead of a spreadsheet's row numbers");
+    }
     for (std::size_t i = 0; i < schema.fields.size(); ++i) {
       if (column_of[i] < 0) {
         result.notes.push_back("optional field '" + schema.fields[i].name + "' has no column in " +
@@ -128,30 +113,54 @@ class CsvSource final : public Source {
       }
     }
 
+    ConvertOptions options = settings_.convert;
+    options.today = reference_date(schema);
     for (const CsvRecord& record : table.records) {
-      convert_record(record, schema, column_of, table.header.size(), result);
+      convert_record(record, schema, column_of, table.header.size(), options, result);
     }
     return result;
   }
 
  private:
-  CsvTable load_table() const {
-    const std::optional<std::string> text = read_text_file(settings_.path);
-    if (!text) {
+  DecodedText load_text() const {
+    const std::optional<std::string> bytes = read_text_file(settings_.path);
+    if (!bytes) {
       const std::string where = settings_.config_path == "<default config>"
                                     ? "the --roster option"
                                     : "the engine config " + settings_.config_path;
       throw PluginError("cannot read " + settings_.path + " for source '" + settings_.instance +
                         "'; check the path given in " + where);
     }
-    if (const auto line = find_invalid_utf8(*text)) {
-      throw PluginError(settings_.path + ":" + std::to_string(*line) +
-                        ": the file is not valid UTF-8; export it as UTF-8 (for example "
-                        "iconv -f LATIN1 -t UTF-8)");
-    }
 
     try {
-      CsvTable table = parse_csv(*text, settings_.delimiter);
+      return decode_text(*bytes, settings_.encoding);
+    } catch (const EncodingError& error) {
+      throw PluginError(settings_.path + ":" + std::to_string(error.line()) + ": " + error.what());
+    } catch (const std::runtime_error& error) {
+      throw PluginError(settings_.path + ": " + error.what());
+    }
+  }
+
+  static void describe_encoding(const DecodedText& decoded, std::vector<std::string>& notes) {
+    std::string note = std::string("encoding ") + encoding_name(decoded.encoding);
+    if (decoded.first_non_utf8_line) {
+      note += " (detected: line " + std::to_string(*decoded.first_non_utf8_line) +
+              " is not valid UTF-8 and every byte is defined in Windows-1252; set encoding: in "
+              "the engine config if the file is another encoding)";
+    } else if (decoded.detected) {
+      note += " (detected)";
+    }
+    notes.push_back(note);
+    if (decoded.c1_controls > 0) {
+      notes.push_back(std::to_string(decoded.c1_controls) +
+                      " bytes between 0x80 and 0x9F are control characters in ISO-8859-1; if "
+                      "the file shows euro signs or curly quotes, set encoding: windows-1252");
+    }
+  }
+
+  CsvTable parse_table(const std::string& text) const {
+    try {
+      CsvTable table = parse_csv(text, settings_.delimiter);
       if (table.header.empty()) {
         throw PluginError(settings_.path +
                           " is empty; it needs a header line and one row per person");
@@ -180,7 +189,8 @@ class CsvSource final : public Source {
     for (const FieldSpec& field : schema.fields) {
       const auto mapped = settings_.columns.find(field.name);
       const std::string wanted = mapped != settings_.columns.end() ? mapped->second : field.name;
-      const int column = find_column(table.header, wanted);
+      const std::optional<std::size_t> found = find_column(table.header, wanted);
+      const int column = found ? static_cast<int>(*found) : -1;
       if (column < 0 && !field.optional) {
         throw PluginError(settings_.path + ": missing required column '" + wanted +
                           "' for field '" + field.name + "'; the header has " +
@@ -192,20 +202,9 @@ class CsvSource final : public Source {
     return column_of;
   }
 
-  static int find_column(const std::vector<std::string>& header, const std::string& wanted) {
-    for (std::size_t i = 0; i < header.size(); ++i) {
-      if (trim(header[i]) == trim(wanted)) return static_cast<int>(i);
-    }
-    const std::string folded = fold_name(wanted);
-    for (std::size_t i = 0; i < header.size(); ++i) {
-      if (fold_name(header[i]) == folded) return static_cast<int>(i);
-    }
-    return -1;
-  }
-
-  void convert_record(const CsvRecord& record, const SourceSchema& schema,
-                      const std::vector<int>& column_of, std::size_t width,
-                      ImportResult& result) const {
+  static void convert_record(const CsvRecord& record, const SourceSchema& schema,
+                             const std::vector<int>& column_of, std::size_t width,
+                             const ConvertOptions& options, ImportResult& result) {
     if (record.fields.size() == 1 && trim(record.fields[0]).empty()) return;
     if (record.fields.size() != width) {
       result.rejected.push_back(RejectedRow{
@@ -215,26 +214,22 @@ class CsvSource final : public Source {
       return;
     }
 
-    Row row;
-    row.row_number = record.line;
-    for (std::size_t i = 0; i < schema.fields.size(); ++i) {
-      const std::string_view text =
-          column_of[i] < 0 ? std::string_view() : std::string_view(record.fields[column_of[i]]);
-      Converted<FieldValue> value = convert_field(schema.fields[i], text, settings_.convert);
-      if (!value.ok()) {
-        result.rejected.push_back(
-            RejectedRow{record.line, schema.fields[i].name, std::string(trim(text)), value.error});
-        return;
+    std::vector<std::optional<std::string_view>> texts;
+    texts.reserve(column_of.size());
+    for (const int column : column_of) {
+      if (column < 0) {
+        texts.emplace_back(std::nullopt);
+      } else {
+        texts.emplace_back(record.fields[static_cast<std::size_t>(column)]);
       }
-      row.values.push_back(std::move(*value.value));
     }
-    result.rows.push_back(std::move(row));
+    convert_row(schema, record.line, texts, options, result);
   }
 
-  std::string describe(const CsvTable& table) const {
+  std::string describe(const CsvTable& table, bool had_bom) const {
     std::string note = "read " + std::to_string(table.records.size()) + " records from " +
-                       settings_.path + " (delimiter '" + std::string(1, table.delimiter) + "'";
-    if (table.had_bom) note += ", UTF-8 byte order mark removed";
+                       settings_.path + " (delimiter '" + delimiter_name(table.delimiter) + "'";
+    if (had_bom) note += ", UTF-8 byte order mark removed";
     return note + ")";
   }
 
