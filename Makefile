@@ -11,9 +11,9 @@ CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 # Debian 12 packages the build and the tests need.
 PACKAGES := build-essential cmake pkg-config uuid-dev tzdata \
   antlr4 libantlr4-runtime-dev libboost-dev libboost-filesystem-dev \
-  libyaml-cpp-dev libsoci-dev libsqlite3-dev catch2 \
+  libyaml-cpp-dev libsoci-dev libsqlite3-dev libpq-dev postgresql catch2 \
   libhowardhinnant-date-dev libphonenumber-dev libcli11-dev libspdlog-dev \
-  nlohmann-json3-dev
+  nlohmann-json3-dev libcpp-httplib-dev libssl-dev
 BENCH_PACKAGES := libbenchmark-dev
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 
