@@ -206,9 +206,9 @@ class CycleRun {
       return;
     }
 
-    const schedule::CallingHours& hours = hours_for(roster_.contact(i).zone);
-    if (!hours.is_open(now)) {
-      auto reopen = hours.next_open(now);
+    const date::time_zone* zone = roster_.contact(i).zone;
+    if (!open_at(zone, now)) {
+      std::optional<Instant> reopen = reopening(zone, now);
       if (!reopen || *reopen >= window_.end) {
         finish_contact(i, ir::kUnreachable, now);
         return;
@@ -245,6 +245,30 @@ class CycleRun {
     if (!stats_.first_call_at) stats_.first_call_at = now;
   }
 
+  // Whether a zone's hours are open at `now`, and when they reopen. At each
+  // closing every waiting contact of a zone asks the same question at the
+  // same instant, so the last answer per zone is kept.
+  bool open_at(const date::time_zone* zone, Instant now) {
+    ZoneAnswer& answer = zone_answers_[zone];
+    if (!answer.asked || answer.now != now) {
+      answer.asked = true;
+      answer.now = now;
+      answer.open = hours_for(zone).is_open(now);
+      answer.reopen_known = false;
+    }
+    return answer.open;
+  }
+
+  std::optional<Instant> reopening(const date::time_zone* zone, Instant now) {
+    open_at(zone, now);
+    ZoneAnswer& answer = zone_answers_[zone];
+    if (!answer.reopen_known) {
+      answer.reopen = hours_for(zone).next_open(now);
+      answer.reopen_known = true;
+    }
+    return answer.reopen;
+  }
+
   int start_attempt(std::size_t i, Instant now) {
     state_[i] = State::in_call;
     int attempt = ++attempts_[i];
@@ -265,7 +289,7 @@ class CycleRun {
     if (group_of_[i] == kNoGroup) return due;
     for (std::size_t member : groups_[group_of_[i]].members) {
       if (member == i || state_[member] != State::queued || queued_due_[member] > now) continue;
-      if (!hours_for(roster_.contact(member).zone).is_open(now)) continue;
+      if (!open_at(roster_.contact(member).zone, now)) continue;
       due.push_back(member);
     }
     return due;
@@ -436,6 +460,15 @@ class CycleRun {
     std::vector<std::size_t> members;
     std::optional<Instant> busy_until;  // end of the call on this number, if any
   };
+
+  struct ZoneAnswer {
+    bool asked = false;
+    Instant now{};
+    bool open = false;
+    bool reopen_known = false;
+    std::optional<Instant> reopen;
+  };
+  std::unordered_map<const date::time_zone*, ZoneAnswer> zone_answers_;
 
   std::vector<int> attempts_;
   std::vector<State> state_;

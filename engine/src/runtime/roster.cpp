@@ -1,5 +1,6 @@
 #include "runtime/roster.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "common/time.hpp"
@@ -17,13 +18,36 @@ common::Value local_today(common::Instant t, const date::time_zone* zone) {
   return common::Value::of_date(date::floor<date::days>(local).time_since_epoch().count());
 }
 
+std::string_view Roster::TextArena::store(std::string_view text) {
+  // Large enough that chunk headers cost nothing, small enough that the
+  // last, partly used chunk wastes little.
+  constexpr std::size_t kChunkSize = 64 * 1024;
+  if (text.empty()) return {};
+
+  if (text.size() > kChunkSize / 4) {
+    chunks_.push_back(std::make_unique<char[]>(text.size()));
+    std::copy(text.begin(), text.end(), chunks_.back().get());
+    return {chunks_.back().get(), text.size()};
+  }
+
+  if (capacity_ - used_ < text.size()) {
+    chunks_.push_back(std::make_unique<char[]>(kChunkSize));
+    current_ = chunks_.back().get();
+    used_ = 0;
+    capacity_ = kChunkSize;
+  }
+  char* start = current_ + used_;
+  std::copy(text.begin(), text.end(), start);
+  used_ += text.size();
+  return {start, text.size()};
+}
+
 common::Value Roster::to_value(const FieldValue& value) {
   struct Visitor {
     Roster* roster;
     common::Value operator()(std::monostate) const { return common::Value::missing(); }
     common::Value operator()(const std::string& text) const {
-      roster->texts_.push_back(text);
-      return common::Value::of_text(roster->texts_.back());
+      return common::Value::of_text(roster->texts_.store(text));
     }
     common::Value operator()(std::int64_t i) const { return common::Value::of_int(i); }
     common::Value operator()(double d) const { return common::Value::of_decimal(d); }
@@ -47,8 +71,17 @@ Roster::Roster(const ir::Campaign& campaign, const eval::CompiledCampaign& compi
     }
   }
 
+  // Reserving for every row avoids the copies of repeated growth, which at
+  // a million rows briefly hold the old and the new buffer together.
+  contacts_.reserve(import.rows.size());
+  values_.reserve(import.rows.size() * field_count_);
   std::unordered_map<std::string, std::size_t> first_row_of_key;
+  first_row_of_key.reserve(import.rows.size());
   std::vector<common::Value> row_values(field_count_);
+  // `today` depends only on the zone, and nearly every contact has the
+  // campaign's zone: convert once per run of equal zones.
+  const date::time_zone* today_zone = nullptr;
+  common::Value today;
   for (const Row& row : import.rows) {
     if (row.values.size() != field_count_) {
       rejected_.push_back(
@@ -68,7 +101,7 @@ Roster::Roster(const ir::Campaign& campaign, const eval::CompiledCampaign& compi
       continue;
     }
 
-    if (deceased.count(key) != 0) {
+    if (!deceased.empty() && deceased.count(key) != 0) {
       ++skipped_deceased_;
       continue;
     }
@@ -96,7 +129,11 @@ Roster::Roster(const ir::Campaign& campaign, const eval::CompiledCampaign& compi
     eval::Context context;
     context.fields = row_values;
     context.cycle = cycle;
-    context.today = local_today(cycle_start, contact.zone);
+    if (contact.zone != today_zone) {
+      today_zone = contact.zone;
+      today = local_today(cycle_start, today_zone);
+    }
+    context.today = today;
     if (!compiled.in_audience(context)) {
       ++excluded_;
       continue;

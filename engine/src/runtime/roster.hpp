@@ -3,9 +3,10 @@
 // rejected, time zones resolved and the audience filter applied.
 
 #include <cstdint>
-#include <deque>
+#include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 #include <vector>
 
@@ -52,13 +53,27 @@ class Roster {
   std::size_t unknown_zones() const { return unknown_zones_; }
 
  private:
+  // Append-only storage for the text of field values. Chunks never move,
+  // so the views in `values_` stay valid; one std::string per value would
+  // take 32 bytes before any character.
+  class TextArena {
+   public:
+    std::string_view store(std::string_view text);
+
+   private:
+    std::vector<std::unique_ptr<char[]>> chunks_;
+    char* current_ = nullptr;  // the chunk short texts go to
+    std::size_t used_ = 0;
+    std::size_t capacity_ = 0;
+  };
+
   common::Value to_value(const FieldValue& value);
 
   const ir::Campaign* campaign_;
   std::size_t field_count_ = 0;
   std::vector<Contact> contacts_;
   std::vector<common::Value> values_;  // contacts x fields
-  std::deque<std::string> texts_;      // stable storage for text values
+  TextArena texts_;
   std::vector<RejectedRow> rejected_;
   std::size_t excluded_ = 0;
   std::size_t skipped_deceased_ = 0;

@@ -6,7 +6,6 @@
 
 #include <cstdint>
 #include <optional>
-#include <queue>
 #include <vector>
 
 #include "common/time.hpp"
@@ -38,14 +37,12 @@ class DialQueue {
   bool empty() const { return size() == 0; }
 
  private:
-  struct LaterDue {
-    bool operator()(const QueueEntry& a, const QueueEntry& b) const;
-  };
-  struct LowerPriority {
-    bool operator()(const QueueEntry& a, const QueueEntry& b) const;
-  };
-  std::priority_queue<QueueEntry, std::vector<QueueEntry>, LaterDue> waiting_;
-  std::priority_queue<QueueEntry, std::vector<QueueEntry>, LowerPriority> ready_;
+  // Implicit 4-ary heaps (see dial_queue.cpp): waiting by due time, ready
+  // by priority. A 4-ary heap is half as deep as a binary one and a node's
+  // four children lie side by side, so each operation on a million entries
+  // touches fewer cache lines.
+  std::vector<QueueEntry> waiting_;
+  std::vector<QueueEntry> ready_;
 };
 
 }  // namespace vigie::schedule
