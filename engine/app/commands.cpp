@@ -40,18 +40,6 @@ class ProgressBar {
   int last_cycle_ = -1;
 };
 
-bool readable(const std::string& file, std::ostream& err) {
-  if (fs::is_directory(file)) {
-    err << "vigie: cannot read " << file << ": it is a folder; name the .vigie files in it\n";
-    return false;
-  }
-  if (!fs::is_regular_file(file)) {
-    err << "vigie: cannot read " << file << ": no such file; check the path\n";
-    return false;
-  }
-  return true;
-}
-
 void print_test_result(std::ostream& out, const runtime::TestResult& result) {
   const ir::Test& test = *result.test;
   if (result.passed()) {
@@ -120,6 +108,29 @@ int run_tests(const CheckCommand& command, std::ostream& out, std::ostream& err)
   out << passed << " passed, " << failed << " failed\n";
   if (status == 0 && failed > 0) return 1;
   return status;
+}
+
+bool readable(const std::string& file, std::ostream& err) {
+  // The error_code forms never throw: a symbolic link loop or a folder the
+  // user may not enter is a message, not a crash.
+  std::error_code error;
+  fs::file_status status = fs::status(file, error);
+  if (fs::is_directory(status)) {
+    err << "vigie: cannot read " << file << ": it is a folder; name the .vigie files in it\n";
+    return false;
+  }
+  if (fs::is_regular_file(status)) return true;
+
+  if (error && error != std::errc::no_such_file_or_directory) {
+    err << "vigie: cannot read " << file << ": " << error.message()
+        << "; check the path and its permissions\n";
+  } else if (fs::exists(status)) {
+    err << "vigie: cannot read " << file
+        << ": it is not a regular file (a device or a pipe); name a .vigie file\n";
+  } else {
+    err << "vigie: cannot read " << file << ": no such file; check the path\n";
+  }
+  return false;
 }
 
 int run_check(const CheckCommand& command, std::ostream& out, std::ostream& err) {
@@ -197,9 +208,10 @@ int run_plan(const PlanCommand& command, std::ostream& out, std::ostream& err) {
   options.max_agents = command.max_agents;
   if (command.dmt) {
     options.run.handling_time = common::parse_duration(*command.dmt);
-    if (!options.run.handling_time) {
+    // A handling time over four hours is a typing mistake, not a phone call.
+    if (!options.run.handling_time || *options.run.handling_time > std::chrono::hours{4}) {
       err << "vigie: invalid --dmt value '" << *command.dmt
-          << "'; write a mean handling time such as 6m, 5m30s or 400s\n";
+          << "'; write a mean handling time from 1s to 4h, such as 6m, 5m30s or 400s\n";
       return 2;
     }
   }

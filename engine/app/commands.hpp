@@ -11,6 +11,10 @@
 
 namespace vigie::app {
 
+// Whether `file` is a regular file that can be opened; otherwise prints why
+// (a folder, a missing file, a link loop, no permission) on `err`.
+bool readable(const std::string& file, std::ostream& err);
+
 struct CheckCommand {
   std::vector<std::string> files;
 };

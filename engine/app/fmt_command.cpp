@@ -1,5 +1,7 @@
 #include "app/fmt_command.hpp"
 
+#include "app/commands.hpp"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -56,14 +58,7 @@ std::string replace_file(const fs::path& target, const std::string& text) {
 }
 
 FileStatus format_file(const std::string& file, bool check, std::ostream& out, std::ostream& err) {
-  if (fs::is_directory(file)) {
-    err << "vigie: cannot read " << file << ": it is a folder; name the .vigie files in it\n";
-    return FileStatus::failed;
-  }
-  if (!fs::is_regular_file(file)) {
-    err << "vigie: cannot read " << file << ": no such file; check the path\n";
-    return FileStatus::failed;
-  }
+  if (!readable(file, err)) return FileStatus::failed;
 
   common::SourceManager sources;
   const common::SourceFile* source = sources.load(file);

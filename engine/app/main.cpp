@@ -13,6 +13,8 @@
 
 #include "app/commands.hpp"
 #include "app/fmt_command.hpp"
+#include "app/import_command.hpp"
+#include "app/purge_command.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Vigie runs crisis phone campaigns written in the Vigie language."};
@@ -63,6 +65,9 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--alert-level", run.alert_level,
                       "Level of the alert, checked against the campaign's trigger line");
   run_cmd->add_option("--out", run.out_dir, "Output folder")->capture_default_str();
+  run_cmd->add_option("--store", run.store_url,
+                      "Store: a SQLite file path or postgresql://host=HOST port=PORT "
+                      "dbname=NAME user=USER; default: the config's store, else OUT/vigie.db");
   run_cmd->add_flag("--quiet", quiet, "No progress bar and no log lines");
 
   vigie::app::PlanCommand plan;
@@ -86,6 +91,38 @@ int main(int argc, char** argv) {
   plan_cmd
       ->add_option("--max-agents", plan.max_agents, "Most agents to try; default: one per contact")
       ->check(CLI::Range(1, 1000000));
+
+  vigie::app::ImportCommand import;
+  CLI::App* import_cmd = app.add_subcommand(
+      "import", "Read and check the register as a run would, and store the accepted rows");
+  import_cmd->add_option("campaign", import.run.campaign_path, "Campaign file (.vigie)")
+      ->required();
+  import_cmd->add_option("--campaign", import.run.campaign_name,
+                         "Campaign name, when the file declares several");
+  import_cmd->add_option("--config", import.run.config_path,
+                         "Engine config (YAML); default: the embedded config");
+  import_cmd->add_option("--roster", import.run.roster_path,
+                         "Register CSV for the campaign's csv source");
+  import_cmd->add_flag("--check", import.check_only,
+                       "Store nothing; exit 3 if any row is rejected");
+  import_cmd->add_option("--activate", import.run.activate,
+                         "Reference date and time for two-digit years, local to the campaign's "
+                         "time zone: YYYY-MM-DDTHH:MM (default: now)");
+  import_cmd->add_option("--out", import.run.out_dir, "Output folder")->capture_default_str();
+
+  vigie::app::PurgeCommand purge;
+  CLI::App* purge_cmd = app.add_subcommand(
+      "purge", "Remove the personal data of cycles that ended before a date, keeping statistics");
+  purge_cmd
+      ->add_option("--before", purge.before,
+                   "Purge the cycles that ended before this day, midnight UTC: YYYY-MM-DD")
+      ->required();
+  CLI::Option* purge_store_opt = purge_cmd->add_option(
+      "--store", purge.store_url, "Store: a SQLite file path or a postgresql:// URL");
+  purge_cmd
+      ->add_option("--out", purge.out_dir, "Output folder of the run; its vigie.db is the store")
+      ->capture_default_str()
+      ->excludes(purge_store_opt);
 
   vigie::app::ExplainCommand explain;
   CLI::App* explain_cmd = app.add_subcommand(
@@ -136,6 +173,8 @@ int main(int argc, char** argv) {
     return vigie::app::run_explain(explain, std::cout, std::cerr);
   }
   if (*plan_cmd) return vigie::app::run_plan(plan, std::cout, std::cerr);
+  if (*import_cmd) return vigie::app::run_import(import, std::cout, std::cerr);
+  if (*purge_cmd) return vigie::app::run_purge(purge, std::cout, std::cerr);
   if (*run_cmd) {
     if (quiet) spdlog::set_level(spdlog::level::err);
     run.cycles_given = cycles_opt->count() > 0;

@@ -34,11 +34,12 @@ TEST_CASE("vigie plan says when no staffing meets the goals", "[cli][plan]") {
   CHECK(result.output.find("Plan de charge / staffing plan : canicule, 17 contacts") !=
         std::string::npos);
   CHECK(result.output.find("DMT / mean handling time : 6 min") != std::string::npos);
-  CHECK(result.output.find("no staffing up to 17 agents meets the goals") != std::string::npos);
+  CHECK(result.output.find("no staffing up to 17 agent(s) meets the goals") != std::string::npos);
+  CHECK(result.output.find("capped by answer rates") != std::string::npos);
 }
 
 TEST_CASE("vigie plan rejects a malformed handling time", "[cli][plan]") {
-  for (const char* value : {"6", "six", "6x", "0m", "m6", "30s2m"}) {
+  for (const char* value : {"6", "six", "6x", "0m", "m6", "30s2m", "5h", "1d"}) {
     INFO(value);
     Result result = run_vigie("plan " + kSample + " --dmt " + value);
     CHECK(result.status == 2);

@@ -63,6 +63,7 @@ TEST_CASE("parse_duration reads language durations", "[common][time]") {
 TEST_CASE("format_duration writes durations for people", "[common][time]") {
   CHECK(format_duration(45s) == "45 s");
   CHECK(format_duration(6min) == "6 min");
+  CHECK(format_duration(5min + 30s) == "5 min 30 s");
   CHECK(format_duration(2h + 5min) == "2 h 05");
   CHECK(format_duration(27h) == "1 j 03 h");
 }

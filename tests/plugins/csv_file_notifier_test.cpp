@@ -79,3 +79,43 @@ TEST_CASE("csv_file notifier rejects another header", "[plugins][csv_file]") {
           "cycle,route,contact_id,due,notifier,risk,isolation; move the old file away or set "
           "another `path`");
 }
+
+TEST_CASE("csv_file notifier writes each alert once across restarts", "[plugins][csv_file]") {
+  test::TempDir dir;
+  {
+    auto notifier = make_notifier(dir, "plugin: csv_file\n");
+    notifier->notify(alert("A1", 15));
+    // No flush: each line must already be on disk when notify returns.
+    const auto text = read_text_file(dir.file("cellule_urgence.csv"));
+    REQUIRE(text.has_value());
+    CHECK(text->find("A1") != std::string::npos);
+    notifier->notify(alert("A1", 15));  // the same alert again in one run
+  }
+  {
+    // A resumed run delivers A1 again, then A2.
+    auto notifier = make_notifier(dir, "plugin: csv_file\n");
+    notifier->notify(alert("A1", 15));
+    notifier->notify(alert("A2", 9));
+  }
+
+  CHECK(*read_text_file(dir.file("cellule_urgence.csv")) ==
+        "cycle,route,contact_id,due,notifier,risk,isolation\n"
+        "1,urgence,A1,2019-06-24T12:00:00+02:00,cellule_urgence,15,2.5\n"
+        "1,urgence,A2,2019-06-24T12:00:00+02:00,cellule_urgence,9,2.5\n");
+}
+
+TEST_CASE("csv_file notifier rewrites a line a crash cut short", "[plugins][csv_file]") {
+  test::TempDir dir;
+  dir.write("cellule_urgence.csv",
+            "cycle,route,contact_id,due,notifier,risk,isolation\n"
+            "1,urgence,A1,2019-06-24T12:00:00+02:00,cellule_urgence,15,2.5\n"
+            "1,urgence,A2,2019-06-24T1");
+
+  auto notifier = make_notifier(dir, "plugin: csv_file\n");
+  notifier->notify(alert("A2", 9));
+
+  CHECK(*read_text_file(dir.file("cellule_urgence.csv")) ==
+        "cycle,route,contact_id,due,notifier,risk,isolation\n"
+        "1,urgence,A1,2019-06-24T12:00:00+02:00,cellule_urgence,15,2.5\n"
+        "1,urgence,A2,2019-06-24T12:00:00+02:00,cellule_urgence,9,2.5\n");
+}

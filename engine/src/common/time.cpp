@@ -117,6 +117,9 @@ std::string format_duration(Seconds duration) {
   char buffer[48];
   if (s < 60) {
     std::snprintf(buffer, sizeof buffer, "%lld s", static_cast<long long>(s));
+  } else if (s < 3600 && s % 60 != 0) {
+    std::snprintf(buffer, sizeof buffer, "%lld min %02lld s", static_cast<long long>(s / 60),
+                  static_cast<long long>(s % 60));
   } else if (s < 3600) {
     std::snprintf(buffer, sizeof buffer, "%lld min", static_cast<long long>(s / 60));
   } else if (s < 86400) {

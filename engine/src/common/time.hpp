@@ -50,7 +50,7 @@ Instant to_instant(LocalTime local, const date::time_zone* zone);
 // when malformed or zero.
 std::optional<Seconds> parse_duration(std::string_view text);
 
-// Formats a duration for people: 45 s, 6 min, 2 h 05, 1 j 03 h (days in
+// Formats a duration for people: 45 s, 6 min, 5 min 30 s, 2 h 05, 1 j 03 h (days in
 // French, as the operators read them).
 std::string format_duration(Seconds duration);
 

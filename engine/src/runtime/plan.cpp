@@ -135,14 +135,26 @@ PlanReport plan_staffing(const PlanOptions& options) {
                    "'");
   }
   PluginSet plugins(campaign, run, PluginNeeds::simulation);
+  if (plugins.dialer_plugin() != "simulated") {
+    throw RunError("vigie plan simulates calls, but the dialer in " +
+                   run.config_path.value_or("the config") + " is '" + plugins.dialer_plugin() +
+                   "'; add --dialer simulated, or use a config whose dialer is simulated");
+  }
   try {
     eval::CompiledCampaign compiled(campaign);
     ImportResult import = plugins.source().read(schema_of(campaign));
     Roster roster(campaign, compiled, import, zone, start, 1);
     if (roster.size() == 0) {
-      throw RunError("the register has no contact to call (" +
-                     std::to_string(roster.rejected().size()) + " rows rejected, " +
-                     std::to_string(roster.excluded()) + " outside the audience); check --roster");
+      std::string first_reason;
+      if (!roster.rejected().empty()) {
+        const RejectedRow& row = roster.rejected().front();
+        first_reason = "; row " + std::to_string(row.row_number) + ": " + row.reason;
+      }
+      throw RunError("the register " + run.roster_path.value_or("of the config's source") +
+                     " has no contact to call (" + std::to_string(roster.rejected().size()) +
+                     " rows rejected, " + std::to_string(roster.excluded()) +
+                     " outside the audience)" + first_reason +
+                     "; check the register's rows and columns");
     }
     Dialer& dialer = plugins.dialer();
     dialer.start(script_of(campaign));
@@ -208,16 +220,33 @@ void print_plan(std::ostream& out, const PlanReport& report) {
 
   if (report.smallest) {
     out << "  Effectif minimal / smallest staffing : " << *report.smallest << " agent(s)\n";
-  } else {
-    out << "  Aucun effectif jusqu'à " << report.max_agents
-        << " agents n'atteint les objectifs / no staffing up to " << report.max_agents
-        << " agents meets the goals";
-    out << '\n';
-    if (report.target_rate) {
-      out << "  (le taux de contacts utiles est plafonné par les taux de réponse et les relances, "
-             "pas par l'effectif / the useful rate is capped by answer rates and the retry "
-             "policy, not by staffing)\n";
+    return;
+  }
+
+  out << "  Aucun effectif jusqu'à " << report.max_agents
+      << " agent(s) n'atteint les objectifs / no staffing up to " << report.max_agents
+      << " agent(s) meets the goals\n";
+  // Say which goal fails at the largest staffing tried, and why.
+  const StaffingPoint& most = report.curve.back();
+  if (!most.start_met) {
+    const CycleStats& s = most.stats;
+    out << "  - premier appel / first call : "
+        << (s.first_call_at ? common::format_duration(*s.first_call_at - s.start) : "-")
+        << " après le déclenchement / after activation, limite / limit "
+        << common::format_duration(*report.start_within)
+        << " (heures d'appel fermées au déclenchement ? / calling hours closed at activation?)\n";
+  }
+  if (!most.target_met) {
+    out << "  - contacts utiles / useful : "
+        << percent(rate(most.stats.useful, most.stats.contacts)) << " avec / with " << most.agents
+        << " agent(s), objectif / target " << percent(*report.target_rate);
+    if (most.agents == static_cast<int>(report.contacts)) {
+      out << " (plafonné par les taux de réponse et les relances / capped by answer rates and "
+             "the retry policy)";
+    } else {
+      out << " (essayez un --max-agents plus grand / try a larger --max-agents)";
     }
+    out << '\n';
   }
 }
 

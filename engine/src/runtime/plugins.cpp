@@ -231,7 +231,7 @@ PluginSet::PluginSet(const ir::Campaign& campaign, const RunOptions& options, Pl
     throw RunError(error.what());
   }
 
-  store_url_ = resolve_store(config_, options.out_dir);
+  store_url_ = options.store_url ? *options.store_url : resolve_store(config_, options.out_dir);
   lines_ = options.agents ? options.agents : config_.agents;
   if (!lines_) lines_ = dialer_->default_lines();
   if (lines_ && *lines_ < 1) throw RunError("--agents must be at least 1");
@@ -239,12 +239,18 @@ PluginSet::PluginSet(const ir::Campaign& campaign, const RunOptions& options, Pl
 
 PluginSet::~PluginSet() = default;
 
+std::string PluginSet::dialer_config() const {
+  YAML::Emitter out;
+  out << config_.dialer->node;
+  return out.c_str();
+}
+
 // Rejects a csv_file path that another notifier or one of the run's own
 // output files already uses: lines of both would end up mixed or lost.
 void PluginSet::check_notifier_file(const std::string& instance, const fs::path& path,
                                     const std::string& out_dir) {
   static const char* const kRunFiles[] = {"summary.json", "attempts.csv", "escalations.csv",
-                                          "rejected_rows.csv", "vigie.db"};
+                                          "rejected_rows.csv", "import_report.csv", "vigie.db"};
   fs::path out = fs::absolute(out_dir).lexically_normal();
   fs::path full = (path.is_relative() ? out / path : path).lexically_normal();
   for (const char* name : kRunFiles) {

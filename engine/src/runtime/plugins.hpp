@@ -43,6 +43,10 @@ class PluginSet {
   Notifier& notifier(const std::string& instance);
 
   const std::string& store_url() const { return store_url_; }
+  // The dialer's effective config as YAML text, part of a run's identity.
+  std::string dialer_config() const;
+  // The dialer's plugin name, as `simulated`.
+  const std::string& dialer_plugin() const { return config_.dialer->plugin; }
   // Call lines: --agents, else the config's `agents`, else the dialer's
   // default (nullopt = unlimited).
   std::optional<int> lines() const { return lines_; }

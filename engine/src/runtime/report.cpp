@@ -1,5 +1,6 @@
 #include "runtime/report.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iomanip>
@@ -44,7 +45,8 @@ Totals add_up(const RunReport& report) {
   for (const CycleReport& cycle : report.cycles) {
     const CycleStats& s = cycle.stats;
     totals.contacts += s.contacts;
-    totals.rejected_rows += cycle.rejected_rows;
+    // Every cycle reads the same import: its rejected rows count once.
+    totals.rejected_rows = std::max(totals.rejected_rows, cycle.rejected_rows);
     totals.excluded += cycle.excluded;
     totals.attempts += s.attempts;
     for (const auto& [name, count] : s.outcomes) totals.outcomes[name] += count;
@@ -137,6 +139,7 @@ ordered_json cycle_json(const RunReport& report, const CycleReport& cycle,
   }
   j["service_level"] = service_level_json(s);
   if (s.shared_calls > 0) j["shared_number_calls"] = s.shared_calls;
+  if (cycle.undelivered_alerts > 0) j["undelivered_alerts"] = cycle.undelivered_alerts;
   if (cycle.unknown_timezones > 0) j["unknown_timezones"] = cycle.unknown_timezones;
   if (cycle.skipped_deceased > 0) j["skipped_deceased"] = cycle.skipped_deceased;
   if (s.ignored_answers > 0) j["ignored_answers"] = s.ignored_answers;
@@ -224,6 +227,10 @@ void print_summary(std::ostream& out, const RunReport& report) {
   out << "Campagne " << report.campaign;
   if (!report.title.empty()) out << " — " << report.title;
   out << '\n';
+  if (report.resumed) {
+    out << "  Reprise / resumed : " << report.replayed_records
+        << " résultats déjà enregistrés / results already stored\n";
+  }
   if (report.alert_end) {
     out << "  Alerte jusqu'au / alert until " << common::format_local_iso(*report.alert_end, zone)
         << " : " << report.cycles.size() << " cycle(s)\n";
@@ -263,6 +270,11 @@ void print_summary(std::ostream& out, const RunReport& report) {
     if (s.routes.empty()) out << " aucune / none";
     for (const auto& [name, count] : s.routes) out << ' ' << name << '=' << count;
     out << '\n';
+    if (cycle.undelivered_alerts > 0) {
+      out << "    ALERTES NON TRANSMISES / UNDELIVERED ALERTS : " << cycle.undelivered_alerts
+          << " (gardées en attente ; relancez la même commande / kept in the outbox; run the "
+             "same command again)\n";
+    }
   }
 
   if (report.cost) {

@@ -1,19 +1,24 @@
 #include "runtime/run.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <tuple>
+#include <unordered_map>
 #include <unordered_set>
+#include <variant>
 
 #include <spdlog/spdlog.h>
 
 #include "check/compiler.hpp"
 #include "config/config.hpp"
 #include "eval/evaluator.hpp"
+#include "ir/dump.hpp"
 #include "runtime/answers.hpp"
 #include "runtime/campaign_input.hpp"
+#include "runtime/import.hpp"
 #include "runtime/plugins.hpp"
 #include "runtime/report.hpp"
 #include "store/store.hpp"
@@ -29,6 +34,10 @@ CampaignError::CampaignError(common::Diagnostics diagnostics, common::SourceMana
 namespace {
 
 constexpr int kMaxCycles = 1000;
+// Records gathered per store commit. Every gathered record is committed
+// before an alert leaves and at the end of each cycle; a crash loses at
+// most the records since the last commit, which a resumed run makes again.
+constexpr int kStoreBatch = 256;
 
 struct CyclePlan {
   common::Seconds every{};
@@ -92,6 +101,12 @@ CyclePlan plan_cycles(const RunOptions& options, const ir::Campaign& campaign,
   // Without `recontact ... while active`, an alert runs the campaign once.
   // The same bound as --cycles keeps a mistaken end date from running for ever.
   plan.count = campaign.recontact_every ? kMaxCycles : 1;
+  if (!campaign.recontact_every) {
+    spdlog::warn(
+        "campaign {} has no `recontact every ... while active` line: the alert runs "
+        "one cycle",
+        campaign.name);
+  }
   return plan;
 }
 
@@ -121,6 +136,9 @@ class RunSink final : public CycleSink {
   void begin_cycle(int cycle, const Roster& roster) {
     cycle_ = cycle;
     roster_ = &roster;
+    alerts_.clear();
+    failed_.clear();
+    load_pending_alerts(cycle);
   }
 
   void attempt(const AttemptEvent& event) override {
@@ -139,7 +157,7 @@ class RunSink final : public CycleSink {
       record.answers.emplace_back(campaign_.questions[q].id,
                                   answer_text(campaign_.questions[q], event.answers[q]));
     }
-    store_.record_attempt(record);
+    if (!store_.record_attempt(record)) ++replayed_records_;
 
     attempt_rows_.push_back({event.start, event.cycle, contact.id, event.attempt,
                              std::to_string(event.cycle) + ',' + csv_field(contact.id) + ',' +
@@ -168,15 +186,47 @@ class RunSink final : public CycleSink {
       const ir::Route& route = campaign_.routes[static_cast<std::size_t>(fired.route)];
       record.routes.push_back({route.name, route.notifier, fired.due});
     }
-    // The outcome, its scores and routes are committed before any alert leaves.
-    store_.record_outcome(record);
+    // The outcome, its scores and routes (the outbox) are stored before any
+    // alert leaves. An outcome a resumed run finds already stored had its
+    // alerts delivered, unless they are still pending in the outbox.
+    bool fresh = store_.record_outcome(record);
+    if (!fresh) ++replayed_records_;
     if (event.outcome == ir::kDeceased) deceased_.insert(contact.id);
+    if (!event.routes.empty() && fresh) store_.flush();
 
     for (const FiredRouteEvent& fired : event.routes) {
-      deliver(event, contact, campaign_.routes[static_cast<std::size_t>(fired.route)], fired.due,
-              scores);
+      const ir::Route& route = campaign_.routes[static_cast<std::size_t>(fired.route)];
+      Alert alert = make_alert(event.cycle, event.decided_at, contact, route, fired.due, scores);
+      add_escalation_row(alert, scores);
+      if (fresh || pending_.erase(outbox_key(route.name, contact.id)) != 0) deliver(alert);
     }
   }
+
+  // Reads the alerts of the cycle that an interrupted run stored but did not
+  // deliver; they are delivered as the resumed run meets them again.
+  void load_pending_alerts(int cycle) {
+    pending_.clear();
+    for (const store::OutboxItem& item : store_.pending_alerts(cycle)) {
+      pending_.insert(outbox_key(item.route, item.contact_id));
+    }
+  }
+
+  // Tries again, at the end of a cycle, every alert still in the outbox:
+  // those whose delivery failed during the cycle.
+  // Returns how many stay undelivered.
+  std::size_t retry_pending_alerts(int cycle) {
+    store_.flush();
+    for (const store::OutboxItem& item : store_.pending_alerts(cycle)) {
+      // Every alert of the cycle was fired again by this run, so its
+      // content is known; the outbox holds only its key and due time.
+      auto it = alerts_.find(outbox_key(item.route, item.contact_id));
+      if (it != alerts_.end()) deliver(it->second);
+    }
+    return failed_.size();
+  }
+
+  // Records and results already stored that a resumed run met again.
+  std::size_t replayed_records() const { return replayed_records_; }
 
   // Contacts reported deceased so far; later cycles do not call them.
   const std::unordered_set<std::string>& deceased() const { return deceased_; }
@@ -240,24 +290,56 @@ class RunSink final : public CycleSink {
     return out.str();
   }
 
-  void deliver(const OutcomeEvent& event, const Contact& contact, const ir::Route& route,
-               common::Instant due, const std::vector<std::pair<std::string, double>>& scores) {
+  static std::string outbox_key(const std::string& route, const std::string& contact_id) {
+    return route + '\n' + contact_id;
+  }
+
+  Alert make_alert(int cycle, common::Instant decided_at, const Contact& contact,
+                   const ir::Route& route, common::Instant due,
+                   const std::vector<std::pair<std::string, double>>& scores) const {
     Alert alert;
-    alert.cycle = event.cycle;
+    alert.campaign = campaign_.name;
+    alert.idempotency_key =
+        campaign_.name + '/' + std::to_string(cycle) + '/' + route.name + '/' + contact.id;
+    alert.cycle = cycle;
     alert.route = route.name;
     alert.route_title = route.title;
     alert.notifier = route.notifier;
     alert.contact_id = contact.id;
-    alert.fired_at = event.decided_at;
+    alert.fired_at = decided_at;
     alert.due = due;
     alert.due_local = common::format_local_iso(due, contact.zone);
     alert.scores = scores;
-    plugins_.notifier(route.notifier).notify(alert);
+    return alert;
+  }
 
-    std::string line = std::to_string(event.cycle) + ',' + csv_field(route.name) + ',' +
-                       csv_field(contact.id) + ',' + alert.due_local;
+  void add_escalation_row(const Alert& alert,
+                          const std::vector<std::pair<std::string, double>>& scores) {
+    std::string line = std::to_string(alert.cycle) + ',' + csv_field(alert.route) + ',' +
+                       csv_field(alert.contact_id) + ',' + alert.due_local;
     for (const auto& score : scores) line += ',' + score_text(score.second);
-    escalation_rows_.push_back({event.cycle, due, route.name, contact.id, std::move(line)});
+    escalation_rows_.push_back(
+        {alert.cycle, alert.due, alert.route, alert.contact_id, std::move(line)});
+    alerts_[outbox_key(alert.route, alert.contact_id)] = alert;
+  }
+
+  // Delivers one alert and records it in the outbox. A notifier that fails
+  // does not stop the run: the alert stays pending, is tried again at the
+  // end of the cycle, and a later `vigie run` on the same store resumes it.
+  void deliver(const Alert& alert) {
+    std::string key = outbox_key(alert.route, alert.contact_id);
+    try {
+      plugins_.notifier(alert.notifier).notify(alert);
+    } catch (const std::exception& error) {
+      store_.mark_failed_delivery(alert.cycle, alert.route, alert.contact_id);
+      failed_.insert(key);
+      // The message names the notifier and the endpoint, never the person.
+      spdlog::warn("cycle {}: alert of route {} not delivered by notifier {}: {}", alert.cycle,
+                   alert.route, alert.notifier, error.what());
+      return;
+    }
+    store_.mark_delivered(alert.cycle, alert.route, alert.contact_id);
+    failed_.erase(key);
   }
 
   const ir::Campaign& campaign_;
@@ -269,6 +351,10 @@ class RunSink final : public CycleSink {
   std::unordered_set<std::string> deceased_;
   std::vector<AttemptRow> attempt_rows_;
   std::vector<EscalationRow> escalation_rows_;
+  std::unordered_map<std::string, Alert> alerts_;  // fired this cycle, by outbox key
+  std::unordered_set<std::string> pending_;        // stored but undelivered by an earlier run
+  std::unordered_set<std::string> failed_;         // last delivery failed
+  std::size_t replayed_records_ = 0;
 };
 
 void write_rejected(const std::string& path, const std::vector<std::pair<int, RejectedRow>>& rows) {
@@ -305,6 +391,107 @@ void price(const ir::Campaign& campaign, PluginSet& plugins, RunReport& report) 
   report.cost = plugins.pricing().price(stats);
 }
 
+// FNV-1a, 64 bits: stable across compilers and library versions, unlike
+// std::hash, because the value is stored and compared by later runs.
+class Fingerprint {
+ public:
+  void add(std::string_view text) {
+    for (unsigned char c : text) hash_ = (hash_ ^ c) * 0x100000001B3ULL;
+    hash_ = (hash_ ^ 0xFF) * 0x100000001B3ULL;  // separates consecutive texts
+  }
+  std::string hex() const {
+    char buffer[17];
+    std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(hash_));
+    return buffer;
+  }
+
+ private:
+  std::uint64_t hash_ = 0xCBF29CE484222325ULL;
+};
+
+std::string register_fingerprint(const ImportResult& import) {
+  Fingerprint print;
+  for (const Row& row : import.rows) {
+    print.add(std::to_string(row.row_number));
+    for (const FieldValue& value : row.values) {
+      std::visit(
+          [&print](const auto& v) {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, std::monostate>) {
+              print.add("");
+            } else if constexpr (std::is_same_v<T, std::string>) {
+              print.add(v);
+            } else if constexpr (std::is_same_v<T, CivilDate>) {
+              print.add(std::to_string(v.year) + '-' + std::to_string(v.month) + '-' +
+                        std::to_string(v.day));
+            } else {
+              print.add(std::to_string(v));
+            }
+          },
+          value);
+    }
+  }
+  for (const RejectedRow& row : import.rejected) print.add(std::to_string(row.row_number));
+  return print.hex();
+}
+
+// What makes two runs the same run: a store holding one run can only be
+// resumed by the same campaign, register, dialer, activation and cycles.
+// One `key: value` per line, so that a mismatch can be named.
+std::string run_identity(const RunOptions& options, const ir::Campaign& campaign,
+                         const ImportResult& import, const PluginSet& plugins,
+                         common::Instant activation, const CyclePlan& plan) {
+  Fingerprint rules;
+  rules.add(ir::dump(campaign));
+  Fingerprint dialer;
+  dialer.add(plugins.dialer_config());
+
+  std::ostringstream out;
+  out << "campaign: " << campaign.name << '\n'
+      << "campaign rules: " << rules.hex() << '\n'
+      << "register: " << register_fingerprint(import) << '\n'
+      << "dialer: " << dialer.hex() << '\n'
+      << "activation: " << date::format("%Y-%m-%dT%H:%M:%SZ", activation) << '\n'
+      << "lines: " << (plugins.lines() ? std::to_string(*plugins.lines()) : "unlimited") << '\n'
+      << "cycles: " << plan.count << '\n'
+      << "alert until: "
+      << (plan.alert_end ? date::format("%Y-%m-%dT%H:%M:%SZ", *plan.alert_end) : "-") << '\n';
+  (void)options;
+  return out.str();
+}
+
+// The first line that differs between two identities, for the message.
+std::string first_difference(const std::string& stored, const std::string& wanted) {
+  std::istringstream a(stored);
+  std::istringstream b(wanted);
+  std::string line_a;
+  std::string line_b;
+  while (std::getline(a, line_a) && std::getline(b, line_b)) {
+    if (line_a != line_b) return "it holds " + line_a + " where this run has " + line_b;
+  }
+  return "its run identity differs";
+}
+
+// Claims the store for this run, or checks that it holds this very run,
+// which then resumes. Returns whether it resumes.
+bool claim_or_resume(store::Store& store, const std::string& identity, const RunOptions& options,
+                     const std::string& store_url) {
+  std::optional<std::string> stored = store.run_identity();
+  if (!stored) {
+    store.claim_run(identity);
+    return false;
+  }
+  if (*stored != identity) {
+    throw RunError("the store " + store_url + " holds another run (" +
+                   first_difference(*stored, identity) +
+                   "); to start a new run, give another "
+                   "--out folder" +
+                   (options.out_dir.empty() ? "" : " than " + options.out_dir) +
+                   " or remove it; to resume, run the same command again");
+  }
+  return true;
+}
+
 // Runs every cycle with the plugins already built, then writes the outputs.
 RunReport run_with_plugins(const RunOptions& options, const ir::Campaign& campaign,
                            const date::time_zone* zone, common::Instant activation,
@@ -312,7 +499,7 @@ RunReport run_with_plugins(const RunOptions& options, const ir::Campaign& campai
   eval::CompiledCampaign compiled(campaign);
   std::unique_ptr<store::Store> store = store::Store::open(plugins.store_url());
 
-  ImportResult import = plugins.source().read(schema_of(campaign));
+  ImportResult import = plugins.source().read(import_schema(campaign, activation, zone));
   for (const std::string& note : import.notes) {
     spdlog::info("source {}: {}", campaign.source_instance, note);
   }
@@ -330,6 +517,16 @@ RunReport run_with_plugins(const RunOptions& options, const ir::Campaign& campai
 
   report.alert_end = plan.alert_end;
   report.alert_level = options.alert_level;
+  report.resumed =
+      claim_or_resume(*store, run_identity(options, campaign, import, plugins, activation, plan),
+                      options, plugins.store_url());
+  if (report.resumed) {
+    spdlog::warn(
+        "resuming the run stored in {}: results already stored are checked, not "
+        "written again, and undelivered alerts are delivered",
+        plugins.store_url());
+  }
+  store->set_batch_size(kStoreBatch);
 
   std::vector<std::pair<int, RejectedRow>> rejected;
   RunSink sink(campaign, *store, plugins, options);
@@ -339,7 +536,16 @@ RunReport run_with_plugins(const RunOptions& options, const ir::Campaign& campai
     // two cycles at once; the cycle under way when the alert ends completes.
     common::Instant start = activation + plan.every * (cycle - 1);
     if (!report.cycles.empty()) start = std::max(start, report.cycles.back().stats.end);
-    if (cycle > plan.count || (plan.alert_end && cycle > 1 && start >= *plan.alert_end)) break;
+    if (plan.alert_end && cycle > 1 && start >= *plan.alert_end) break;
+    if (cycle > plan.count) {
+      if (plan.alert_end && plan.count == kMaxCycles) {
+        spdlog::warn(
+            "stopped after {} cycles, before the end of the alert; split the alert "
+            "into several runs",
+            kMaxCycles);
+      }
+      break;
+    }
     Roster roster(campaign, compiled, import, zone, start, cycle, sink.deceased());
     spdlog::info("cycle {} of campaign {} started: {} contacts, {} rejected rows", cycle,
                  campaign.name, roster.size(), roster.rejected().size());
@@ -366,7 +572,9 @@ RunReport run_with_plugins(const RunOptions& options, const ir::Campaign& campai
     sink.begin_cycle(cycle, roster);
     CycleSettings settings{cycle, start, plugins.lines()};
     CycleStats stats = run_cycle(campaign, compiled, roster, dialer, settings, clock, sink);
+    std::size_t undelivered = sink.retry_pending_alerts(cycle);
     store->end_cycle(cycle, stats.end);
+    store->flush();
     spdlog::info("cycle {} of campaign {} ended: {} attempts, {} useful contacts", cycle,
                  campaign.name, stats.attempts, stats.useful);
 
@@ -376,17 +584,25 @@ RunReport run_with_plugins(const RunOptions& options, const ir::Campaign& campai
           roster.unknown_zones(), campaign.timezone);
     }
     report.cycles.push_back({stats, roster.rejected().size(), roster.excluded(),
-                             roster.unknown_zones(), roster.skipped_deceased()});
+                             roster.unknown_zones(), roster.skipped_deceased(), undelivered});
   }
   plugins.flush_notifiers();
+  report.replayed_records = sink.replayed_records();
 
   price(campaign, plugins, report);
   fs::path out = options.out_dir;
   sink.write_attempts((out / "attempts.csv").string());
   sink.write_escalations((out / "escalations.csv").string());
   write_rejected((out / "rejected_rows.csv").string(), rejected);
+  // The register is read once, so cycle 1's rejections are the import's.
+  std::vector<RejectedRow> import_rejected;
+  for (const auto& [cycle, row] : rejected) {
+    if (cycle == 1) import_rejected.push_back(row);
+  }
+  write_import_report((out / "import_report.csv").string(), import_issues(import, import_rejected));
   write_summary_json(report, (out / "summary.json").string());
-  report.files = {"summary.json", "attempts.csv", "escalations.csv", "rejected_rows.csv"};
+  report.files = {"summary.json", "attempts.csv", "escalations.csv", "rejected_rows.csv",
+                  "import_report.csv"};
   for (const std::string& file : plugins.output_files()) report.files.push_back(file);
   return report;
 }

@@ -43,7 +43,7 @@ struct RunOptions {
   std::optional<std::string> roster_path;
   std::optional<std::string> dialer;  // "simulated" or "replay:FILE"
   std::optional<int> agents;
-  std::optional<std::int64_t> seed;     // 0 or more
+  std::optional<std::int64_t> seed;  // 0 or more
   // Mean handling time of answered calls for the simulated dialer (--dmt).
   std::optional<common::Seconds> handling_time;
   std::optional<std::string> activate;  // YYYY-MM-DDTHH:MM, campaign-local
@@ -55,6 +55,10 @@ struct RunOptions {
   // The alert's level, checked against the campaign's `trigger` line.
   std::optional<std::int64_t> alert_level;
   std::string out_dir = "vigie-out";
+  // The store URL (--store): a SQLite path or a postgresql:// URL. Takes
+  // precedence over the config's `store:`; a relative path resolves from
+  // the current folder.
+  std::optional<std::string> store_url;
   // Called as contacts leave a cycle: (cycle, done, total, simulated now).
   std::function<void(int, std::size_t, std::size_t, common::Instant)> on_progress;
 };
@@ -62,9 +66,10 @@ struct RunOptions {
 struct CycleReport {
   CycleStats stats;
   std::size_t rejected_rows = 0;
-  std::size_t excluded = 0;           // outside the audience
-  std::size_t unknown_timezones = 0;  // `timezone from` named no known zone
-  std::size_t skipped_deceased = 0;   // reported deceased in an earlier cycle
+  std::size_t excluded = 0;            // outside the audience
+  std::size_t unknown_timezones = 0;   // `timezone from` named no known zone
+  std::size_t skipped_deceased = 0;    // reported deceased in an earlier cycle
+  std::size_t undelivered_alerts = 0;  // still in the outbox when the cycle ended
 };
 
 struct RunReport {
@@ -79,8 +84,10 @@ struct RunReport {
   std::optional<common::Instant> alert_end;
   std::optional<std::int64_t> alert_level;
   std::optional<CostBreakdown> cost;
-  std::string cost_note;           // why there is no cost, when there is none
-  std::vector<std::string> files;  // written into out_dir
+  std::string cost_note;             // why there is no cost, when there is none
+  std::vector<std::string> files;    // written into out_dir
+  bool resumed = false;              // the store held this run, interrupted or finished
+  std::size_t replayed_records = 0;  // records a resumed run found already stored
 };
 
 // Runs the campaign. Throws CampaignError when it does not compile and

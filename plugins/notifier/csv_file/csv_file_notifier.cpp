@@ -8,13 +8,18 @@
 // Columns: cycle,route,contact_id,due,notifier, then one column per score in
 // campaign order. `due` is the local due time with its offset. The header
 // is written once, when the file is new or empty. Appending to a file whose
-// header differs is an error, so that columns never shift.
+// header differs is an error, so that columns never shift. Each line is
+// flushed before notify returns, and an alert whose (cycle, route,
+// contact_id) is already in the file is not written again: a run resumed
+// after a crash may deliver an alert a second time.
 
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "vigie/config_reader.hpp"
@@ -49,13 +54,20 @@ class CsvFileNotifier final : public Notifier {
     for (const auto& [name, value] : alert.scores) header.push_back(name);
     open(csv_line(header));
 
+    const std::string key =
+        std::to_string(alert.cycle) + ',' + alert.route + ',' + alert.contact_id;
+    if (!written_.insert(key).second) return;
+
     std::vector<std::string> fields = {
         std::to_string(alert.cycle), alert.route, alert.contact_id,
         alert.due_local.empty() ? format_utc(alert.due) : alert.due_local, alert.notifier};
     for (const auto& [name, value] : alert.scores) fields.push_back(format_score(value));
     out_ << csv_line(fields) << '\n';
-    if (!out_)
+    out_.flush();
+    if (!out_) {
+      written_.erase(key);
       throw PluginError("cannot write to " + path_ + "; check the disk space and permissions");
+    }
   }
 
   void flush() override {
@@ -83,6 +95,8 @@ class CsvFileNotifier final : public Notifier {
         throw PluginError(path_ + " already exists with the header " + first_line + " instead of " +
                           header + "; move the old file away or set another `path`");
       }
+      remember_written(*existing);
+      drop_cut_line(*existing);
     }
 
     out_.open(path_, std::ios::app | std::ios::binary);
@@ -92,9 +106,38 @@ class CsvFileNotifier final : public Notifier {
     header_ = header;
   }
 
+  // Keys of the alerts already in the file. A line cut short by a crash
+  // (no final newline) is not counted: its alert is written again whole.
+  void remember_written(const std::string& text) {
+    CsvTable table;
+    try {
+      table = parse_csv(text.substr(0, text.find_last_of('\n') + 1), ',');
+    } catch (const CsvError& error) {
+      throw PluginError(path_ + ":" + std::to_string(error.line()) + ": " + error.what() +
+                        "; move the damaged file away or set another `path`");
+    }
+    for (const CsvRecord& record : table.records) {
+      if (record.fields.size() < 3) continue;
+      written_.insert(record.fields[0] + ',' + record.fields[1] + ',' + record.fields[2]);
+    }
+  }
+
+  // Removes a last line that a crash cut short, so that the next line
+  // starts at a line boundary.
+  void drop_cut_line(const std::string& text) const {
+    if (text.empty() || text.back() == '\n') return;
+    std::error_code error;
+    std::filesystem::resize_file(path_, text.find_last_of('\n') + 1, error);
+    if (error) {
+      throw PluginError("cannot repair the last line of " + path_ + ": " + error.message() +
+                        "; check the file's permissions");
+    }
+  }
+
   std::string path_;
   std::string header_;
   std::ofstream out_;
+  std::unordered_set<std::string> written_;
 };
 
 void register_csv_file_notifier(Registry& registry) {
