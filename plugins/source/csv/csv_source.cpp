@@ -24,6 +24,7 @@
 #include "vigie/convert.hpp"
 #include "vigie/csv.hpp"
 #include "vigie/plugin.hpp"
+#include "vigie/source_config.hpp"
 
 namespace vigie::plugins {
 namespace {
@@ -63,26 +64,8 @@ CsvSourceSettings read_settings(const YAML::Node& node, const PluginContext& con
     }
   }
 
-  settings.convert.phone_region = config.get_string("phone_region", "FR");
-  if (!is_phone_region(settings.convert.phone_region)) {
-    config.fail("phone_region", "unknown phone_region '" + settings.convert.phone_region +
-                                    "'; use an ISO 3166 region code such as FR, BE or GP");
-  }
-
-  const std::string date_format =
-      config.get_choice("date_format", "auto", {"auto", "dd/mm/yyyy", "iso"});
-  if (date_format == "dd/mm/yyyy") settings.convert.date_format = DateFormat::day_month_year;
-  if (date_format == "iso") settings.convert.date_format = DateFormat::iso;
-
-  const YAML::Node columns = config.node("columns");
-  if (columns.IsDefined() && !columns.IsNull()) {
-    if (!columns.IsMap()) {
-      throw ConfigError(columns, "'columns' must map field names to header names");
-    }
-    for (const auto& entry : columns) {
-      settings.columns[entry.first.Scalar()] = ConfigReader::as_string(entry.second, "columns");
-    }
-  }
+  read_convert_options(config, settings.convert);
+  settings.columns = read_column_map(config, "header names");
   return settings;
 }
 

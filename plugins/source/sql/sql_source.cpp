@@ -32,6 +32,7 @@
 #include "vigie/config_reader.hpp"
 #include "vigie/convert.hpp"
 #include "vigie/plugin.hpp"
+#include "vigie/source_config.hpp"
 
 namespace vigie::plugins {
 namespace {
@@ -75,25 +76,8 @@ SqlSourceSettings read_settings(const YAML::Node& node, const PluginContext& con
   settings.query = config.require_string("query");
   if (trim(settings.query).empty()) config.fail("query", "'query' is empty; write the SELECT");
 
-  settings.convert.phone_region = config.get_string("phone_region", "FR");
-  if (!is_phone_region(settings.convert.phone_region)) {
-    config.fail("phone_region", "unknown phone_region '" + settings.convert.phone_region +
-                                    "'; use an ISO 3166 region code such as FR, BE or GP");
-  }
-  const std::string date_format =
-      config.get_choice("date_format", "auto", {"auto", "dd/mm/yyyy", "iso"});
-  if (date_format == "dd/mm/yyyy") settings.convert.date_format = DateFormat::day_month_year;
-  if (date_format == "iso") settings.convert.date_format = DateFormat::iso;
-
-  const YAML::Node columns = config.node("columns");
-  if (columns.IsDefined() && !columns.IsNull()) {
-    if (!columns.IsMap()) {
-      throw ConfigError(columns, "'columns' must map field names to result column names");
-    }
-    for (const auto& entry : columns) {
-      settings.columns[entry.first.Scalar()] = ConfigReader::as_string(entry.second, "columns");
-    }
-  }
+  read_convert_options(config, settings.convert);
+  settings.columns = read_column_map(config, "result column names");
   return settings;
 }
 
