@@ -198,6 +198,10 @@ int run_run(runtime::RunOptions options, bool progress, std::ostream& out, std::
   return guarded(err, [&] {
     runtime::RunReport report = runtime::run_campaign(options);
     runtime::print_summary(out, report);
+    // Alerts left in the outbox: the run finished, but a team was not told.
+    for (const runtime::CycleReport& cycle : report.cycles) {
+      if (cycle.undelivered_alerts > 0) return 4;
+    }
     return 0;
   });
 }

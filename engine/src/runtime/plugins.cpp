@@ -240,17 +240,24 @@ PluginSet::PluginSet(const ir::Campaign& campaign, const RunOptions& options, Pl
 PluginSet::~PluginSet() = default;
 
 std::string PluginSet::dialer_config() const {
-  YAML::Emitter out;
-  out << config_.dialer->node;
-  return out.c_str();
+  // One "dialer KEY: VALUE" line per key, values in YAML's one-line flow
+  // form, so that a difference between two runs names its key.
+  std::string text;
+  for (const auto& entry : config_.dialer->node) {
+    YAML::Emitter value;
+    value << YAML::Flow << entry.second;
+    text += "dialer " + entry.first.Scalar() + ": " + value.c_str() + '\n';
+  }
+  return text;
 }
 
 // Rejects a csv_file path that another notifier or one of the run's own
 // output files already uses: lines of both would end up mixed or lost.
 void PluginSet::check_notifier_file(const std::string& instance, const fs::path& path,
                                     const std::string& out_dir) {
-  static const char* const kRunFiles[] = {"summary.json", "attempts.csv", "escalations.csv",
-                                          "rejected_rows.csv", "import_report.csv", "vigie.db"};
+  static const char* const kRunFiles[] = {"summary.json",      "attempts.csv",
+                                          "escalations.csv",   "rejected_rows.csv",
+                                          "import_report.csv", "vigie.db"};
   fs::path out = fs::absolute(out_dir).lexically_normal();
   fs::path full = (path.is_relative() ? out / path : path).lexically_normal();
   for (const char* name : kRunFiles) {

@@ -43,7 +43,8 @@ class PluginSet {
   Notifier& notifier(const std::string& instance);
 
   const std::string& store_url() const { return store_url_; }
-  // The dialer's effective config as YAML text, part of a run's identity.
+  // The dialer's effective config, one "dialer KEY: VALUE" line per key,
+  // part of a run's identity.
   std::string dialer_config() const;
   // The dialer's plugin name, as `simulated`.
   const std::string& dialer_plugin() const { return config_.dialer->plugin; }

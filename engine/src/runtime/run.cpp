@@ -1,5 +1,9 @@
 #include "runtime/run.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -22,6 +26,7 @@
 #include "runtime/plugins.hpp"
 #include "runtime/report.hpp"
 #include "store/store.hpp"
+#include "store/store_url.hpp"
 
 namespace vigie::runtime {
 namespace fs = std::filesystem;
@@ -138,6 +143,7 @@ class RunSink final : public CycleSink {
     roster_ = &roster;
     alerts_.clear();
     failed_.clear();
+    down_.clear();
     load_pending_alerts(cycle);
   }
 
@@ -216,6 +222,7 @@ class RunSink final : public CycleSink {
   // Returns how many stay undelivered.
   std::size_t retry_pending_alerts(int cycle) {
     store_.flush();
+    down_.clear();
     for (const store::OutboxItem& item : store_.pending_alerts(cycle)) {
       // Every alert of the cycle was fired again by this run, so its
       // content is known; the outbox holds only its key and due time.
@@ -326,16 +333,25 @@ class RunSink final : public CycleSink {
   // Delivers one alert and records it in the outbox. A notifier that fails
   // does not stop the run: the alert stays pending, is tried again at the
   // end of the cycle, and a later `vigie run` on the same store resumes it.
+  // A notifier that failed is not called again until the end of the cycle:
+  // with an endpoint down, each call would wait for its own retries.
   void deliver(const Alert& alert) {
     std::string key = outbox_key(alert.route, alert.contact_id);
+    if (down_.count(alert.notifier) != 0) {
+      failed_.insert(key);
+      return;
+    }
     try {
       plugins_.notifier(alert.notifier).notify(alert);
     } catch (const std::exception& error) {
       store_.mark_failed_delivery(alert.cycle, alert.route, alert.contact_id);
       failed_.insert(key);
+      down_.insert(alert.notifier);
       // The message names the notifier and the endpoint, never the person.
-      spdlog::warn("cycle {}: alert of route {} not delivered by notifier {}: {}", alert.cycle,
-                   alert.route, alert.notifier, error.what());
+      spdlog::warn(
+          "cycle {}: notifier {} failed ({}); its alerts stay in the outbox and are "
+          "tried again at the end of the cycle",
+          alert.cycle, alert.notifier, error.what());
       return;
     }
     store_.mark_delivered(alert.cycle, alert.route, alert.contact_id);
@@ -354,6 +370,7 @@ class RunSink final : public CycleSink {
   std::unordered_map<std::string, Alert> alerts_;  // fired this cycle, by outbox key
   std::unordered_set<std::string> pending_;        // stored but undelivered by an earlier run
   std::unordered_set<std::string> failed_;         // last delivery failed
+  std::unordered_set<std::string> down_;           // notifiers that failed in this pass
   std::size_t replayed_records_ = 0;
 };
 
@@ -441,17 +458,28 @@ std::string register_fingerprint(const ImportResult& import) {
 std::string run_identity(const RunOptions& options, const ir::Campaign& campaign,
                          const ImportResult& import, const PluginSet& plugins,
                          common::Instant activation, const CyclePlan& plan) {
+  // The rules' identity is their meaning, not where the file was read
+  // from: the same campaign given by another path resumes the same run.
+  std::string rules_text = ir::dump(campaign);
+  std::vector<std::string> paths = {campaign.file};
+  for (const ir::Test& test : campaign.tests) paths.push_back(test.file);
+  for (const std::string& path : paths) {
+    if (path.empty()) continue;
+    std::string name = fs::path(path).filename().string();
+    for (std::size_t at = rules_text.find(path); at != std::string::npos;
+         at = rules_text.find(path, at + name.size())) {
+      rules_text.replace(at, path.size(), name);
+    }
+  }
   Fingerprint rules;
-  rules.add(ir::dump(campaign));
-  Fingerprint dialer;
-  dialer.add(plugins.dialer_config());
+  rules.add(rules_text);
 
   std::ostringstream out;
   out << "campaign: " << campaign.name << '\n'
       << "campaign rules: " << rules.hex() << '\n'
       << "register: " << register_fingerprint(import) << '\n'
-      << "dialer: " << dialer.hex() << '\n'
-      << "activation: " << date::format("%Y-%m-%dT%H:%M:%SZ", activation) << '\n'
+      << plugins.dialer_config() << "activation: " << date::format("%Y-%m-%dT%H:%M:%SZ", activation)
+      << '\n'
       << "lines: " << (plugins.lines() ? std::to_string(*plugins.lines()) : "unlimited") << '\n'
       << "cycles: " << plan.count << '\n'
       << "alert until: "
@@ -476,21 +504,64 @@ std::string first_difference(const std::string& stored, const std::string& wante
 // which then resumes. Returns whether it resumes.
 bool claim_or_resume(store::Store& store, const std::string& identity, const RunOptions& options,
                      const std::string& store_url) {
+  std::string shown = store::redact_password(store_url);
+  std::string elsewhere = options.store_url ? "give another --store" : "give another --out folder";
   std::optional<std::string> stored = store.run_identity();
   if (!stored) {
     store.claim_run(identity);
     return false;
   }
   if (*stored != identity) {
-    throw RunError("the store " + store_url + " holds another run (" +
-                   first_difference(*stored, identity) +
-                   "); to start a new run, give another "
-                   "--out folder" +
-                   (options.out_dir.empty() ? "" : " than " + options.out_dir) +
-                   " or remove it; to resume, run the same command again");
+    throw RunError("the store " + shown + " holds another run (" +
+                   first_difference(*stored, identity) + "); to start a new run, " + elsewhere +
+                   "; to resume that run, run its own command again");
+  }
+  std::vector<int> purged = store.purged_cycles();
+  if (!purged.empty()) {
+    throw RunError("the store " + shown +
+                   " holds this run, but vigie purge removed the personal "
+                   "data of cycle " +
+                   std::to_string(purged.front()) +
+                   "; resuming would store it again. To run the campaign again, " + elsewhere);
   }
   return true;
 }
+
+// A new run must not mix its alerts into notifier files an earlier run
+// left in the folder: their alerts would look delivered.
+void refuse_stale_outputs(const RunOptions& options, const PluginSet& plugins) {
+  for (const std::string& file : plugins.output_files()) {
+    fs::path path = fs::path(options.out_dir) / file;
+    std::error_code error;
+    if (fs::file_size(path, error) > 0 && !error) {
+      throw RunError("the output folder " + options.out_dir + " holds " + file +
+                     " from an earlier run whose store is not there; move the file away, or "
+                     "give another --out folder");
+    }
+  }
+}
+
+// Holds an exclusive lock on the output folder for the whole run, so that
+// two runs never write the same files and store at once.
+class FolderLock {
+ public:
+  explicit FolderLock(const std::string& folder) {
+    std::string path = (fs::path(folder) / ".vigie.lock").string();
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw RunError("cannot create " + path + "; check that the folder is writable");
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd_);
+      throw RunError("another vigie run is using the output folder " + folder +
+                     "; wait for it to end, or give another --out folder");
+    }
+  }
+  ~FolderLock() { ::close(fd_); }
+  FolderLock(const FolderLock&) = delete;
+  FolderLock& operator=(const FolderLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
 
 // Runs every cycle with the plugins already built, then writes the outputs.
 RunReport run_with_plugins(const RunOptions& options, const ir::Campaign& campaign,
@@ -520,6 +591,7 @@ RunReport run_with_plugins(const RunOptions& options, const ir::Campaign& campai
   report.resumed =
       claim_or_resume(*store, run_identity(options, campaign, import, plugins, activation, plan),
                       options, plugins.store_url());
+  if (!report.resumed) refuse_stale_outputs(options, plugins);
   if (report.resumed) {
     spdlog::warn(
         "resuming the run stored in {}: results already stored are checked, not "
@@ -624,6 +696,7 @@ RunReport run_campaign(const RunOptions& options) {
     throw RunError("cannot create the output folder " + options.out_dir + ": " + ec.message());
   }
 
+  FolderLock lock(options.out_dir);
   PluginSet plugins(campaign, options);
   try {
     return run_with_plugins(options, campaign, zone, activation, plan, plugins);

@@ -32,6 +32,7 @@ class SociStore final : public Store {
   ~SociStore() override;
 
   std::optional<std::string> run_identity() override;
+  std::vector<int> purged_cycles() override;
   void claim_run(const std::string& identity) override;
 
   void begin_cycle(const std::string& campaign, int cycle, common::Instant start) override;

@@ -131,4 +131,17 @@ void SociStore::compact() {
   for (const char* table : kPersonalTables) sql_ << std::string("VACUUM FULL ") + table;
 }
 
+std::vector<int> SociStore::purged_cycles() {
+  std::vector<int> cycles;
+  try {
+    flush();
+    soci::rowset<int> rows =
+        (sql_.prepare << "SELECT cycle FROM cycles WHERE purged_at IS NOT NULL ORDER BY cycle");
+    for (int cycle : rows) cycles.push_back(cycle);
+  } catch (const soci::soci_error& error) {
+    rethrow(error, "read the purged cycles of " + label());
+  }
+  return cycles;
+}
+
 }  // namespace vigie::store

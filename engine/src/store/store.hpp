@@ -108,6 +108,9 @@ class Store {
   // claimed yet. `claim_run` stores it; the runtime refuses to resume into
   // a store whose identity differs.
   virtual std::optional<std::string> run_identity() = 0;
+  // The cycles `vigie purge` emptied; a run that finds one cannot resume,
+  // since resuming would store the purged personal data again.
+  virtual std::vector<int> purged_cycles() = 0;
   virtual void claim_run(const std::string& identity) = 0;
 
   // Starts cycle `cycle` of `campaign`, or resumes it: data already stored
