@@ -43,6 +43,8 @@ constexpr int kMaxCycles = 1000;
 // before an alert leaves and at the end of each cycle; a crash loses at
 // most the records since the last commit, which a resumed run makes again.
 constexpr int kStoreBatch = 256;
+// Alerts gathered before the store commits and they are delivered.
+constexpr std::size_t kDeliveryBatch = 256;
 
 struct CyclePlan {
   common::Seconds every{};
@@ -198,14 +200,26 @@ class RunSink final : public CycleSink {
     bool fresh = store_.record_outcome(record);
     if (!fresh) ++replayed_records_;
     if (event.outcome == ir::kDeceased) deceased_.insert(contact.id);
-    if (!event.routes.empty() && fresh) store_.flush();
 
     for (const FiredRouteEvent& fired : event.routes) {
       const ir::Route& route = campaign_.routes[static_cast<std::size_t>(fired.route)];
       Alert alert = make_alert(event.cycle, event.decided_at, contact, route, fired.due, scores);
       add_escalation_row(alert, scores);
-      if (fresh || pending_.erase(outbox_key(route.name, contact.id)) != 0) deliver(alert);
+      if (fresh || pending_.erase(outbox_key(route.name, contact.id)) != 0) {
+        waiting_.push_back(outbox_key(route.name, contact.id));
+      }
     }
+    if (waiting_.size() >= kDeliveryBatch) deliver_waiting();
+  }
+
+  // Commits the store, then delivers the alerts gathered since the last
+  // commit: an alert never leaves before its outcome is stored, and the
+  // store commits once per batch rather than once per alert.
+  void deliver_waiting() {
+    if (waiting_.empty()) return;
+    store_.flush();
+    for (const std::string& key : waiting_) deliver(alerts_.at(key));
+    waiting_.clear();
   }
 
   // Reads the alerts of the cycle that an interrupted run stored but did not
@@ -221,6 +235,7 @@ class RunSink final : public CycleSink {
   // those whose delivery failed during the cycle.
   // Returns how many stay undelivered.
   std::size_t retry_pending_alerts(int cycle) {
+    deliver_waiting();
     store_.flush();
     down_.clear();
     for (const store::OutboxItem& item : store_.pending_alerts(cycle)) {
@@ -371,6 +386,7 @@ class RunSink final : public CycleSink {
   std::unordered_set<std::string> pending_;        // stored but undelivered by an earlier run
   std::unordered_set<std::string> failed_;         // last delivery failed
   std::unordered_set<std::string> down_;           // notifiers that failed in this pass
+  std::vector<std::string> waiting_;               // keys of alerts to deliver after a commit
   std::size_t replayed_records_ = 0;
 };
 
