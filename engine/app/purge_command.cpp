@@ -47,7 +47,15 @@ int run_purge(const PurgeCommand& command, std::ostream& out, std::ostream& err)
   const std::string url = command.store_url
                               ? *command.store_url
                               : (std::filesystem::path(command.out_dir) / "vigie.db").string();
-  if (!command.store_url && !std::filesystem::exists(url)) {
+  // A SQLite store is a file (a plain path or sqlite3://db=PATH); a
+  // PostgreSQL store is checked when it is opened.
+  std::string file = url;
+  if (file.rfind("sqlite3://", 0) == 0) {
+    file = file.substr(std::string("sqlite3://").size());
+    if (file.rfind("db=", 0) == 0) file = file.substr(3, file.find(' ') - 3);
+  }
+  bool is_file = url.find("://") == std::string::npos || url.rfind("sqlite3://", 0) == 0;
+  if (is_file && !std::filesystem::exists(file)) {
     err << "vigie: no store at '" << url
         << "'; give the run's output folder with --out DIR or the store with --store URL\n";
     return 2;
