@@ -15,6 +15,7 @@
 #include "app/fmt_command.hpp"
 #include "app/import_command.hpp"
 #include "app/purge_command.hpp"
+#include "app/work_command.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Vigie runs crisis phone campaigns written in the Vigie language."};
@@ -124,6 +125,40 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->excludes(purge_store_opt);
 
+  vigie::app::WorkCommand work;
+  CLI::App* work_cmd = app.add_subcommand(
+      "work", "Run one call line of a campaign shared with other workers through PostgreSQL");
+  work_cmd->add_option("campaign", work.run.campaign_path, "Campaign file (.vigie)")->required();
+  work_cmd->add_option("--campaign", work.run.campaign_name,
+                       "Campaign name, when the file declares several");
+  work_cmd->add_option("--store", work.run.store_url,
+                       "Shared store: postgresql://host=HOST port=PORT dbname=NAME user=USER; "
+                       "default: the config's store, which must be PostgreSQL");
+  work_cmd->add_option("--worker", work.worker, "Name of this worker, unique in the campaign")
+      ->required();
+  work_cmd->add_option("--config", work.run.config_path,
+                       "Engine config (YAML); default: the embedded config");
+  work_cmd->add_option("--roster", work.run.roster_path,
+                       "Register CSV for the campaign's csv source");
+  work_cmd->add_option("--dialer", work.run.dialer,
+                       "simulated, or replay:FILE to replay outcomes from a CSV");
+  work_cmd->add_option("--seed", work.run.seed, "Seed of the simulated dialer (0 or more)")
+      ->check(CLI::NonNegativeNumber);
+  work_cmd
+      ->add_option("--activate", work.run.activate,
+                   "Alert activation, local to the campaign's time zone: YYYY-MM-DDTHH:MM; the "
+                   "same for every worker")
+      ->required();
+  work_cmd
+      ->add_option("--lease", work.lease,
+                   "Wall-clock time a claimed contact stays this worker's before another "
+                   "worker may take it over, as 30s or 2m")
+      ->capture_default_str();
+  CLI::Option* work_out_opt = work_cmd->add_option(
+      "--out", work.run.out_dir, "Output folder of this worker; default: vigie-out/WORKER");
+  bool work_quiet = false;
+  work_cmd->add_flag("--quiet", work_quiet, "No log lines");
+
   vigie::app::ExplainCommand explain;
   CLI::App* explain_cmd = app.add_subcommand(
       "explain", "Show how a campaign scores and routes one person's answers and fields");
@@ -175,6 +210,11 @@ int main(int argc, char** argv) {
   if (*plan_cmd) return vigie::app::run_plan(plan, std::cout, std::cerr);
   if (*import_cmd) return vigie::app::run_import(import, std::cout, std::cerr);
   if (*purge_cmd) return vigie::app::run_purge(purge, std::cout, std::cerr);
+  if (*work_cmd) {
+    spdlog::set_level(work_quiet ? spdlog::level::err : spdlog::level::info);
+    work.out_given = work_out_opt->count() > 0;
+    return vigie::app::run_work(work, std::cout, std::cerr);
+  }
   if (*run_cmd) {
     if (quiet) spdlog::set_level(spdlog::level::err);
     run.cycles_given = cycles_opt->count() > 0;

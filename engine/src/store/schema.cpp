@@ -119,6 +119,51 @@ const std::vector<const char*> kMigration3 = {
     "ALTER TABLE cycles ADD COLUMN purged_at TEXT",
 };
 
+// Version 4: the shared work queue of `vigie work`, one row per (campaign,
+// cycle, contact). `state` is waiting, claimed or done. `due` is the
+// virtual instant of the next attempt, as text like every instant here.
+// `claims` counts the claims of the row and is the token a worker shows
+// when it writes back. Leases are wall-clock milliseconds since 1970 read
+// from the database server's clock, so workers on several machines agree
+// on when a lease has expired. work_claims keeps one line per claim, so
+// that an audit can check that no contact was held by two workers at once.
+// The phone number is copied from contacts so that a claim can skip numbers
+// already on a call without a join.
+const std::vector<const char*> kMigration4 = {
+    R"(CREATE TABLE work_queue (
+         campaign TEXT NOT NULL,
+         cycle INTEGER NOT NULL,
+         contact_id TEXT NOT NULL,
+         phone TEXT NOT NULL,
+         state TEXT NOT NULL,
+         due TEXT NOT NULL,
+         priority DOUBLE PRECISION NOT NULL,
+         attempts INTEGER NOT NULL DEFAULT 0,
+         claims INTEGER NOT NULL DEFAULT 0,
+         claimed_by TEXT,
+         lease_until_ms BIGINT,
+         last_disposition TEXT,
+         outcome TEXT,
+         decided_at TEXT,
+         PRIMARY KEY (campaign, cycle, contact_id)))",
+    "CREATE INDEX work_queue_by_state ON work_queue (campaign, cycle, state, due)",
+    // A claim reads rows in this order and stops at the first few due ones.
+    "CREATE INDEX work_queue_by_priority ON work_queue (campaign, cycle, priority DESC, due, "
+    "contact_id)",
+    "CREATE INDEX work_queue_by_phone ON work_queue (campaign, cycle, phone)",
+    R"(CREATE TABLE work_claims (
+         campaign TEXT NOT NULL,
+         cycle INTEGER NOT NULL,
+         contact_id TEXT NOT NULL,
+         claim INTEGER NOT NULL,
+         worker TEXT NOT NULL,
+         attempt INTEGER NOT NULL,
+         claimed_ms BIGINT NOT NULL,
+         lease_until_ms BIGINT NOT NULL,
+         released_ms BIGINT,
+         PRIMARY KEY (campaign, cycle, contact_id, claim)))",
+};
+
 // On SQLite, a table keyed by its PRIMARY KEY alone is one B-tree instead of
 // a table plus a key index, which halves the pages each commit writes.
 std::string with_dialect(const char* statement, Dialect dialect) {
@@ -131,7 +176,7 @@ std::string with_dialect(const char* statement, Dialect dialect) {
 
 // Migration N brings the schema from version N-1 to N.
 const std::vector<const std::vector<const char*>*> kMigrations = {&kMigration1, &kMigration2,
-                                                                  &kMigration3};
+                                                                  &kMigration3, &kMigration4};
 
 }  // namespace
 
@@ -157,6 +202,13 @@ int read_schema_version(soci::session& sql, Dialect dialect) {
 
 void migrate(soci::session& sql, Dialect dialect) {
   soci::transaction transaction(sql);
+  // On PostgreSQL, processes opening a fresh store together (workers
+  // started at once) would race on CREATE TABLE; a transaction-scoped
+  // advisory lock makes them migrate one after the other.
+  if (dialect == Dialect::kPostgresql) {
+    int locked = 0;
+    sql << "SELECT 1 FROM (SELECT pg_advisory_xact_lock(7216301)) AS lock", soci::into(locked);
+  }
   // Read again inside the transaction: another process may have migrated
   // the store since the caller looked.
   // NOTE: SQLite's deferred BEGIN means two processes creating the same new

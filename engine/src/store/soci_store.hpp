@@ -52,6 +52,18 @@ class SociStore final : public Store {
 
   PurgeReport purge_closed_cycles(common::Instant before) override;
 
+  bool seed_queue(int cycle, const std::vector<ContactRecord>& contacts,
+                  const std::vector<RejectedRecord>& rejected,
+                  const std::vector<QueueSeed>& seeds) override;
+  std::optional<QueueClaim> claim_due(int cycle, const std::string& worker, common::Instant now,
+                                      std::chrono::milliseconds lease) override;
+  bool advance_queue(const QueueClaim& claim, const QueueStep& step) override;
+  QueueStatus queue_status(int cycle) override;
+  std::vector<std::pair<std::string, std::string>> attempt_answers(int cycle,
+                                                                   const std::string& contact_id,
+                                                                   int attempt) override;
+  std::optional<OutcomeRecord> stored_outcome(int cycle, const std::string& contact_id) override;
+
   std::int64_t count_attempts(int cycle) override;
   std::int64_t count_outcomes(int cycle) override;
   std::int64_t count_routes(int cycle) override;
@@ -106,6 +118,13 @@ class SociStore final : public Store {
   void compact();
 
   void require_campaign(std::string_view action) const;
+  // Work queue steps (soci_store_queue.cpp).
+  void require_postgresql(std::string_view action) const;
+  void insert_snapshot(int cycle, const std::vector<ContactRecord>& contacts,
+                       const std::vector<RejectedRecord>& rejected);
+  bool try_claim(const QueueClaim& candidate, const std::string& phone, std::int64_t now_ms,
+                 std::chrono::milliseconds lease);
+  bool write_step(const QueueClaim& claim, const QueueStep& step);
   void update_alert(int cycle, const std::string& route, const std::string& contact_id,
                     const char* assignment, std::string_view action);
   std::int64_t count_rows(const char* table, int cycle);

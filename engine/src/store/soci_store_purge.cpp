@@ -52,9 +52,9 @@ constexpr std::array<const char*, 8> kStatsStatements = {
 
 // Every table whose rows hold a contact id, a phone number, a register
 // value or an answer. A rejected row holds the raw register value.
-constexpr std::array<const char*, 8> kPersonalTables = {
-    "contacts", "contact_fields", "rejected_rows", "attempts",
-    "answers",  "outcomes",       "scores",        "fired_routes"};
+constexpr std::array<const char*, 10> kPersonalTables = {
+    "contacts", "contact_fields", "rejected_rows", "attempts",   "answers",
+    "outcomes", "scores",         "fired_routes",  "work_queue", "work_claims"};
 
 }  // namespace
 

@@ -6,6 +6,7 @@
 // UTC ISO 8601 text (2019-06-24T07:00:00Z). Errors from SOCI are caught here and rethrown as
 // StoreError with the store URL and what to do.
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -90,6 +91,52 @@ struct PurgeReport {
   std::int64_t open_cycles_kept = 0;  // never purged, whatever their start
 };
 
+// The shared work queue of `vigie work` (PostgreSQL only). A row is
+// waiting for its next attempt, claimed by one worker under a lease, or
+// done once the contact's outcome is stored.
+struct QueueSeed {
+  std::string contact_id;
+  std::string phone;      // E.164; contacts sharing it are never claimed together
+  common::Instant due{};  // first attempt, in virtual time
+  double priority = 0;    // higher first among contacts that are due
+};
+
+// A row claimed by a worker. `claim` numbers the claims of the row and
+// is the token advance_queue checks, so that a worker whose lease expired
+// and was taken over cannot write.
+struct QueueClaim {
+  int cycle = 1;
+  std::string contact_id;
+  std::string worker;
+  int claim = 0;
+  int attempts = 0;         // attempts already stored for the contact
+  common::Instant due{};    // earliest start of the next attempt
+  bool taken_over = false;  // the previous holder's lease had expired
+};
+
+// The write-back of a claimed row, stored in one transaction: the attempt
+// placed (if any), then either the outcome (the row is done, decided at
+// `decided_at`) or the due time of the next attempt.
+struct QueueStep {
+  std::optional<AttemptRecord> attempt;
+  std::optional<OutcomeRecord> outcome;
+  common::Instant next_due{};
+  common::Instant decided_at{};
+};
+
+// Counts of a cycle's queue, and what an idle worker waits for.
+struct QueueStatus {
+  std::int64_t waiting = 0;
+  std::int64_t claimed = 0;  // under a live or an expired lease
+  std::int64_t done = 0;
+  // Earliest due time among rows a worker could claim once its clock
+  // reaches it: waiting rows and expired claims whose number is not on a
+  // call. Nullopt when there is none.
+  std::optional<common::Instant> next_due;
+  // The latest decision instant among done rows.
+  std::optional<common::Instant> last_decided;
+};
+
 class Store {
  public:
   // Opens or creates the store. `url` is a plain file path, taken as
@@ -156,6 +203,42 @@ class Store {
   // removed values leave the file (SQLite: VACUUM and a WAL checkpoint).
   // Commits anything gathered by group commit first. Throws StoreError.
   virtual PurgeReport purge_closed_cycles(common::Instant before) = 0;
+
+  // The work queue shared by `vigie work` processes. Every call throws
+  // StoreError on SQLite, whose single writer cannot serve several
+  // workers: `vigie run` is the one-process mode there.
+  //
+  // Stores the register snapshot of the cycle (as save_contacts and
+  // save_rejected do) and one waiting row per seed, in one transaction,
+  // unless the cycle's queue already has rows. Processes seeding at the
+  // same time are serialised, and only the first one writes. Returns
+  // whether this call seeded the queue.
+  virtual bool seed_queue(int cycle, const std::vector<ContactRecord>& contacts,
+                          const std::vector<RejectedRecord>& rejected,
+                          const std::vector<QueueSeed>& seeds) = 0;
+  // Claims, for `lease` of wall-clock time, the best row due at or before
+  // `now`: the highest priority, then the earliest due time, then the
+  // lowest contact id. A waiting row qualifies, and so does a claimed row
+  // whose lease has expired. Rows are locked with FOR UPDATE SKIP LOCKED,
+  // so a worker skips the rows another worker is claiming instead of
+  // waiting for them. A row is skipped while another row with its phone
+  // number is claimed under a live lease. Returns nullopt when no row
+  // qualifies.
+  virtual std::optional<QueueClaim> claim_due(int cycle, const std::string& worker,
+                                              common::Instant now,
+                                              std::chrono::milliseconds lease) = 0;
+  // Writes back a claimed row with `step` in one transaction. Returns false,
+  // writing nothing, when the claim is no longer this worker's (its lease
+  // expired and another worker took the row).
+  virtual bool advance_queue(const QueueClaim& claim, const QueueStep& step) = 0;
+  virtual QueueStatus queue_status(int cycle) = 0;
+  // The answers stored with an attempt, as (question, text) pairs; empty
+  // when the attempt is not stored. Works on every backend.
+  virtual std::vector<std::pair<std::string, std::string>> attempt_answers(
+      int cycle, const std::string& contact_id, int attempt) = 0;
+  // The stored outcome of a contact with its scores and fired routes.
+  // Works on every backend.
+  virtual std::optional<OutcomeRecord> stored_outcome(int cycle, const std::string& contact_id) = 0;
 
   // Counts, for tests and summaries.
   virtual std::int64_t count_attempts(int cycle) = 0;
