@@ -25,6 +25,7 @@
 #include "runtime/import.hpp"
 #include "runtime/plugins.hpp"
 #include "runtime/report.hpp"
+#include "runtime/run_identity.hpp"
 #include "store/store.hpp"
 #include "store/store_url.hpp"
 
@@ -424,75 +425,15 @@ void price(const ir::Campaign& campaign, PluginSet& plugins, RunReport& report) 
   report.cost = plugins.pricing().price(stats);
 }
 
-// FNV-1a, 64 bits: stable across compilers and library versions, unlike
-// std::hash, because the value is stored and compared by later runs.
-class Fingerprint {
- public:
-  void add(std::string_view text) {
-    for (unsigned char c : text) hash_ = (hash_ ^ c) * 0x100000001B3ULL;
-    hash_ = (hash_ ^ 0xFF) * 0x100000001B3ULL;  // separates consecutive texts
-  }
-  std::string hex() const {
-    char buffer[17];
-    std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(hash_));
-    return buffer;
-  }
-
- private:
-  std::uint64_t hash_ = 0xCBF29CE484222325ULL;
-};
-
-std::string register_fingerprint(const ImportResult& import) {
-  Fingerprint print;
-  for (const Row& row : import.rows) {
-    print.add(std::to_string(row.row_number));
-    for (const FieldValue& value : row.values) {
-      std::visit(
-          [&print](const auto& v) {
-            using T = std::decay_t<decltype(v)>;
-            if constexpr (std::is_same_v<T, std::monostate>) {
-              print.add("");
-            } else if constexpr (std::is_same_v<T, std::string>) {
-              print.add(v);
-            } else if constexpr (std::is_same_v<T, CivilDate>) {
-              print.add(std::to_string(v.year) + '-' + std::to_string(v.month) + '-' +
-                        std::to_string(v.day));
-            } else {
-              print.add(std::to_string(v));
-            }
-          },
-          value);
-    }
-  }
-  for (const RejectedRow& row : import.rejected) print.add(std::to_string(row.row_number));
-  return print.hex();
-}
-
 // What makes two runs the same run: a store holding one run can only be
 // resumed by the same campaign, register, dialer, activation and cycles.
 // One `key: value` per line, so that a mismatch can be named.
 std::string run_identity(const RunOptions& options, const ir::Campaign& campaign,
                          const ImportResult& import, const PluginSet& plugins,
                          common::Instant activation, const CyclePlan& plan) {
-  // The rules' identity is their meaning, not where the file was read
-  // from: the same campaign given by another path resumes the same run.
-  std::string rules_text = ir::dump(campaign);
-  std::vector<std::string> paths = {campaign.file};
-  for (const ir::Test& test : campaign.tests) paths.push_back(test.file);
-  for (const std::string& path : paths) {
-    if (path.empty()) continue;
-    std::string name = fs::path(path).filename().string();
-    for (std::size_t at = rules_text.find(path); at != std::string::npos;
-         at = rules_text.find(path, at + name.size())) {
-      rules_text.replace(at, path.size(), name);
-    }
-  }
-  Fingerprint rules;
-  rules.add(rules_text);
-
   std::ostringstream out;
   out << "campaign: " << campaign.name << '\n'
-      << "campaign rules: " << rules.hex() << '\n'
+      << "campaign rules: " << rules_fingerprint(campaign) << '\n'
       << "register: " << register_fingerprint(import) << '\n'
       << plugins.dialer_config() << "activation: " << date::format("%Y-%m-%dT%H:%M:%SZ", activation)
       << '\n'
@@ -502,18 +443,6 @@ std::string run_identity(const RunOptions& options, const ir::Campaign& campaign
       << (plan.alert_end ? date::format("%Y-%m-%dT%H:%M:%SZ", *plan.alert_end) : "-") << '\n';
   (void)options;
   return out.str();
-}
-
-// The first line that differs between two identities, for the message.
-std::string first_difference(const std::string& stored, const std::string& wanted) {
-  std::istringstream a(stored);
-  std::istringstream b(wanted);
-  std::string line_a;
-  std::string line_b;
-  while (std::getline(a, line_a) && std::getline(b, line_b)) {
-    if (line_a != line_b) return "it holds " + line_a + " where this run has " + line_b;
-  }
-  return "its run identity differs";
 }
 
 // Claims the store for this run, or checks that it holds this very run,
@@ -529,8 +458,8 @@ bool claim_or_resume(store::Store& store, const std::string& identity, const Run
   }
   if (*stored != identity) {
     throw RunError("the store " + shown + " holds another run (" +
-                   first_difference(*stored, identity) + "); to start a new run, " + elsewhere +
-                   "; to resume that run, run its own command again");
+                   first_difference(*stored, identity, "this run") + "); to start a new run, " +
+                   elsewhere + "; to resume that run, run its own command again");
   }
   std::vector<int> purged = store.purged_cycles();
   if (!purged.empty()) {

@@ -1,5 +1,7 @@
 #include "runtime/worker.hpp"
 
+#include "runtime/run_identity.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -41,81 +43,21 @@ constexpr std::size_t kMaxWorkerName = 64;
 constexpr int kOpenTries = 5;
 constexpr int kCycle = 1;
 
-// FNV-1a, 64 bits, as `vigie run` fingerprints its identity: stable
-// across compilers, unlike std::hash, because the value is stored.
-class Fingerprint {
- public:
-  void add(std::string_view text) {
-    for (unsigned char c : text) hash_ = (hash_ ^ c) * 0x100000001B3ULL;
-    hash_ = (hash_ ^ 0xFF) * 0x100000001B3ULL;  // separates consecutive texts
-  }
-  std::string hex() const {
-    char buffer[17];
-    std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(hash_));
-    return buffer;
-  }
-
- private:
-  std::uint64_t hash_ = 0xCBF29CE484222325ULL;
-};
-
-std::string field_text(const FieldValue& value) {
-  return std::visit(
-      [](const auto& v) -> std::string {
-        using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, std::monostate>) {
-          return "";
-        } else if constexpr (std::is_same_v<T, std::string>) {
-          return v;
-        } else if constexpr (std::is_same_v<T, CivilDate>) {
-          return std::to_string(v.year) + '-' + std::to_string(v.month) + '-' +
-                 std::to_string(v.day);
-        } else {
-          return std::to_string(v);
-        }
-      },
-      value);
-}
-
 // Builds the identity that the workers of one run share: the campaign
 // rules, register, dialer and activation. The worker's name and lease are
 // left out, so that any worker can join. The `mode` line keeps `vigie run`
 // from resuming into a worker store, whose cycle it would replay.
 std::string work_identity(const ir::Campaign& campaign, const ImportResult& import,
                           const PluginSet& plugins, common::Instant activation) {
-  Fingerprint rules;
-  rules.add(ir::dump(campaign));
-  Fingerprint register_print;
-  for (const Row& row : import.rows) {
-    register_print.add(std::to_string(row.row_number));
-    for (const FieldValue& value : row.values) register_print.add(field_text(value));
-  }
-  for (const RejectedRow& row : import.rejected) {
-    register_print.add(std::to_string(row.row_number));
-  }
-  Fingerprint dialer;
-  dialer.add(plugins.dialer_config());
-
   std::ostringstream out;
   out << "campaign: " << campaign.name << '\n'
-      << "campaign rules: " << rules.hex() << '\n'
-      << "register: " << register_print.hex() << '\n'
-      << "dialer: " << dialer.hex() << '\n'
-      << "activation: " << date::format("%Y-%m-%dT%H:%M:%SZ", activation) << '\n'
+      << "campaign rules: " << rules_fingerprint(campaign) << '\n'
+      << "register: " << register_fingerprint(import) << '\n'
+      << plugins.dialer_config() << "activation: " << date::format("%Y-%m-%dT%H:%M:%SZ", activation)
+      << '\n'
       << "mode: workers\n"
       << "cycles: " << kCycle << '\n';
   return out.str();
-}
-
-std::string first_difference(const std::string& stored, const std::string& expected) {
-  std::istringstream a(stored);
-  std::istringstream b(expected);
-  std::string line_a;
-  std::string line_b;
-  while (std::getline(a, line_a) && std::getline(b, line_b)) {
-    if (line_a != line_b) return "it holds " + line_a + " where this worker has " + line_b;
-  }
-  return "its run identity differs";
 }
 
 // Claims the store for this run, or checks that it contains this run.
@@ -134,7 +76,7 @@ bool join_run(store::Store& store, const std::string& identity, const std::strin
   }
   if (*stored != identity) {
     throw RunError("the store " + store_url + " contains another run (" +
-                   first_difference(*stored, identity) +
+                   first_difference(*stored, identity, "this worker") +
                    "); start every worker with the same campaign, register, dialer and "
                    "--activate, or give another store");
   }
