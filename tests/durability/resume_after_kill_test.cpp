@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "cli/run_vigie.hpp"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -25,6 +27,9 @@
 namespace fs = std::filesystem;
 
 namespace {
+
+using vigie::testing::start_vigie;
+using vigie::testing::wait_for;
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -90,33 +95,6 @@ void write_replay(const fs::path& path, const std::vector<std::string>& ids) {
         break;
     }
   }
-}
-
-// Starts `vigie ARGS...` with its output thrown away; returns its pid.
-pid_t start_vigie(const std::vector<std::string>& arguments) {
-  pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    int null = ::open("/dev/null", O_WRONLY);
-    ::dup2(null, STDOUT_FILENO);
-    ::dup2(null, STDERR_FILENO);
-    std::vector<char*> argv;
-    std::string program = VIGIE_EXECUTABLE;
-    argv.push_back(program.data());
-    std::vector<std::string> copies = arguments;
-    for (std::string& argument : copies) argv.push_back(argument.data());
-    argv.push_back(nullptr);
-    ::execv(program.c_str(), argv.data());
-    ::_exit(127);
-  }
-  return pid;
-}
-
-// Waits for the process; returns its exit status, or -1 when killed.
-int wait_for(pid_t pid) {
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 struct Fixture {

@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "cli/run_vigie.hpp"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -39,6 +41,9 @@
 namespace fs = std::filesystem;
 
 namespace {
+
+using vigie::testing::start_vigie;
+using vigie::testing::wait_for;
 
 constexpr int kContacts = 300;
 // Contacts kContacts - kShared + 1 .. kContacts share the number of the
@@ -123,32 +128,6 @@ void write_replay(const fs::path& path) {
         break;
     }
   }
-}
-
-pid_t start_vigie(const std::vector<std::string>& arguments, const fs::path& log) {
-  pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(fd, STDOUT_FILENO);
-    ::dup2(fd, STDERR_FILENO);
-    std::vector<char*> argv;
-    std::string program = VIGIE_EXECUTABLE;
-    argv.push_back(program.data());
-    std::vector<std::string> copies = arguments;
-    for (std::string& argument : copies) argv.push_back(argument.data());
-    argv.push_back(nullptr);
-    ::execv(program.c_str(), argv.data());
-    ::_exit(127);
-  }
-  return pid;
-}
-
-// Returns the exit status, or -1 when the process was killed.
-int wait_for(pid_t pid) {
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 std::string read_file(const fs::path& path) {
