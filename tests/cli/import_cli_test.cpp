@@ -35,7 +35,7 @@ const std::string kMessyRegister =
 // numbers are file lines.
 const std::string kExpectedReport =
     "row,status,field,value,reason\n"
-    "5,suspicious,phone,+44 20 7946 0123,\"valid number of another country (GB, +44) in a "
+    "5,suspicious,phone,'+44 20 7946 0123,\"valid number of another country (GB, +44) in a "
     "register for region FR; check that it is meant\"\n"
     "6,rejected,id,R1,duplicate key 'R1': row 2 already has it; give each person a unique "
     "identifier\n"

@@ -119,3 +119,15 @@ TEST_CASE("csv_file notifier rewrites a line a crash cut short", "[plugins][csv_
         "1,urgence,A1,2019-06-24T12:00:00+02:00,cellule_urgence,15,2.5\n"
         "1,urgence,A2,2019-06-24T12:00:00+02:00,cellule_urgence,9,2.5\n");
 }
+
+TEST_CASE("csv_file notifier keeps ids from being read as formulas", "[plugins][csv_file]") {
+  test::TempDir dir;
+  for (int run = 0; run < 2; ++run) {  // the second run must not write it again
+    auto notifier = make_notifier(dir, "plugin: csv_file\n");
+    notifier->notify(alert("=HYPERLINK(\"x\")", 15));
+  }
+
+  CHECK(*read_text_file(dir.file("cellule_urgence.csv")) ==
+        "cycle,route,contact_id,due,notifier,risk,isolation\n"
+        "1,urgence,\"'=HYPERLINK(\"\"x\"\")\",2019-06-24T12:00:00+02:00,cellule_urgence,15,2.5\n");
+}

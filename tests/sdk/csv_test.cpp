@@ -69,3 +69,15 @@ TEST_CASE("csv_line quotes when needed", "[sdk][csv]") {
   const CsvTable back = parse_csv("h1,h2,h3,h4\n" + csv_line({"a", "b,c", "say \"x\"", "l1\nl2"}));
   CHECK(back.records[0].fields == std::vector<std::string>{"a", "b,c", "say \"x\"", "l1\nl2"});
 }
+
+TEST_CASE("spreadsheet_safe marks texts a spreadsheet would run", "[sdk][csv]") {
+  const std::pair<const char*, const char*> cases[] = {
+      {"=1+2", "'=1+2"}, {"+33199000001", "'+33199000001"},
+      {"-5", "'-5"},     {"@SUM(A1)", "'@SUM(A1)"},
+      {"\tx", "'\tx"},   {"R000001", "R000001"},
+      {"", ""},          {"a=b", "a=b"}};
+  for (const auto& [text, expected] : cases) {
+    INFO(text);
+    CHECK(vigie::spreadsheet_safe(text) == expected);
+  }
+}

@@ -118,6 +118,12 @@ DecodedText decode_text(std::string_view bytes, std::optional<TextEncoding> enco
 // Quotes `field` when it contains the delimiter, a quote or a line break.
 std::string csv_escape(std::string_view field, char delimiter = ',');
 
+// Keeps a spreadsheet from reading a text as a formula: a text that starts
+// with =, +, -, @, a tab or a carriage return gets a leading apostrophe,
+// which spreadsheets show as text. For fields that come from a register or
+// a person (ids, values), never for numbers the engine writes.
+std::string spreadsheet_safe(std::string_view text);
+
 // Joins fields into one CSV line, without the line break.
 std::string csv_line(const std::vector<std::string>& fields, char delimiter = ',');
 

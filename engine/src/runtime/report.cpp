@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "vigie/csv.hpp"
+
 namespace vigie::runtime {
 namespace {
 
@@ -183,14 +185,7 @@ std::string french_number(double value, int decimals) {
 }  // namespace
 
 std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  quoted += '"';
-  return quoted;
+  return csv_escape(spreadsheet_safe(text));
 }
 
 void write_summary_json(const RunReport& report, const std::string& path) {

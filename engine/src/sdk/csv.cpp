@@ -365,6 +365,13 @@ std::string csv_escape(std::string_view field, char delimiter) {
   return out;
 }
 
+std::string spreadsheet_safe(std::string_view text) {
+  if (text.empty() || std::string_view("=+-@\t\r").find(text.front()) == std::string_view::npos) {
+    return std::string(text);
+  }
+  return "'" + std::string(text);
+}
+
 std::string csv_line(const std::vector<std::string>& fields, char delimiter) {
   std::string line;
   for (std::size_t i = 0; i < fields.size(); ++i) {

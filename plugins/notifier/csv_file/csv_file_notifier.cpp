@@ -54,12 +54,15 @@ class CsvFileNotifier final : public Notifier {
     for (const auto& [name, value] : alert.scores) header.push_back(name);
     open(csv_line(header));
 
-    const std::string key =
-        std::to_string(alert.cycle) + ',' + alert.route + ',' + alert.contact_id;
+    // Ids and route names are written so that a spreadsheet never runs them
+    // as formulas; the key is compared in that written form.
+    const std::string route = spreadsheet_safe(alert.route);
+    const std::string contact = spreadsheet_safe(alert.contact_id);
+    const std::string key = std::to_string(alert.cycle) + ',' + route + ',' + contact;
     if (!written_.insert(key).second) return;
 
     std::vector<std::string> fields = {
-        std::to_string(alert.cycle), alert.route, alert.contact_id,
+        std::to_string(alert.cycle), route, contact,
         alert.due_local.empty() ? format_utc(alert.due) : alert.due_local, alert.notifier};
     for (const auto& [name, value] : alert.scores) fields.push_back(format_score(value));
     out_ << csv_line(fields) << '\n';
