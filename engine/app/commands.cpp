@@ -111,8 +111,8 @@ int run_tests(const CheckCommand& command, std::ostream& out, std::ostream& err)
 }
 
 bool readable(const std::string& file, std::ostream& err) {
-  // The error_code forms never throw: a symbolic link loop or a folder the
-  // user may not enter is a message, not a crash.
+  // The error_code overload of fs::status does not throw, so a symbolic link
+  // loop or a folder the user may not enter gives a message, not a crash.
   std::error_code error;
   fs::file_status status = fs::status(file, error);
   if (fs::is_directory(status)) {
@@ -198,7 +198,7 @@ int run_run(runtime::RunOptions options, bool progress, std::ostream& out, std::
   return guarded(err, [&] {
     runtime::RunReport report = runtime::run_campaign(options);
     runtime::print_summary(out, report);
-    // Alerts left in the outbox: the run finished, but a team was not told.
+    // Exit 4 when alerts remain in the outbox: the run finished, but some teams were not notified.
     for (const runtime::CycleReport& cycle : report.cycles) {
       if (cycle.undelivered_alerts > 0) return 4;
     }

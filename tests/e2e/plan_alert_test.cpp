@@ -13,30 +13,15 @@
 
 #include "runtime/plan.hpp"
 #include "runtime/run.hpp"
+#include "sample_run.hpp"
 
 namespace fs = std::filesystem;
 using namespace vigie;
 
 namespace {
 
-fs::path fresh_dir(const std::string& name) {
-  fs::path dir =
-      fs::temp_directory_path() / ("vigie-plan-" + name + "-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-runtime::RunOptions sample_options(const fs::path& out) {
-  ::setenv("VIGIE_PLUGIN_PATH", VIGIE_PLUGIN_DIR, 0);
-  runtime::RunOptions options;
-  options.campaign_path = "campaigns/canicule.vigie";
-  options.roster_path = "examples/rosters/sample_20.csv";
-  options.activate = "2019-06-24T10:00";  // a Monday
-  options.seed = 7;
-  options.out_dir = out.string();
-  return options;
-}
+using testing::fresh_dir;
+using testing::sample_options;
 
 nlohmann::json read_json(const fs::path& path) {
   std::ifstream in(path);
@@ -71,7 +56,7 @@ double useful_rate(const runtime::StaffingPoint& point) {
 
 TEST_CASE("plan finds the smallest staffing that meets the target", "[e2e][plan]") {
   runtime::PlanOptions options;
-  options.run = reachable_options(fresh_dir("smallest"));
+  options.run = reachable_options(fresh_dir("plan-smallest"));
   options.run.handling_time = std::chrono::hours{3};
 
   runtime::PlanReport report = runtime::plan_staffing(options);
@@ -102,7 +87,7 @@ TEST_CASE("plan finds the smallest staffing that meets the target", "[e2e][plan]
 
 TEST_CASE("plan needs more agents when calls take longer", "[e2e][plan]") {
   runtime::PlanOptions options;
-  options.run = reachable_options(fresh_dir("dmt"));
+  options.run = reachable_options(fresh_dir("plan-dmt"));
   options.run.handling_time = std::chrono::minutes{5};
   runtime::PlanReport quick = runtime::plan_staffing(options);
   options.run.handling_time = std::chrono::hours{3};
@@ -115,7 +100,7 @@ TEST_CASE("plan needs more agents when calls take longer", "[e2e][plan]") {
 
 TEST_CASE("plan reports when no staffing up to the maximum meets the goals", "[e2e][plan]") {
   runtime::PlanOptions options;
-  options.run = reachable_options(fresh_dir("none"));
+  options.run = reachable_options(fresh_dir("plan-none"));
   options.run.handling_time = std::chrono::hours{3};
   options.max_agents = 1;
 
@@ -127,7 +112,7 @@ TEST_CASE("plan reports when no staffing up to the maximum meets the goals", "[e
 }
 
 TEST_CASE("plan refuses what it cannot simulate", "[e2e][plan]") {
-  fs::path dir = fresh_dir("refuse");
+  fs::path dir = fresh_dir("plan-refuse");
   runtime::PlanOptions options;
   options.run = sample_options(dir);
 
@@ -152,7 +137,7 @@ TEST_CASE("plan refuses what it cannot simulate", "[e2e][plan]") {
 }
 
 TEST_CASE("run follows an alert until it ends", "[e2e][alert]") {
-  fs::path out = fresh_dir("alert");
+  fs::path out = fresh_dir("plan-alert");
   runtime::RunOptions options = sample_options(out);
   options.alert_until = "2019-06-28T12:00";  // Friday noon
   options.alert_level = 3;
@@ -176,7 +161,7 @@ TEST_CASE("run follows an alert until it ends", "[e2e][alert]") {
 }
 
 TEST_CASE("run checks the alert options against the campaign", "[e2e][alert]") {
-  fs::path out = fresh_dir("alert-bad");
+  fs::path out = fresh_dir("plan-alert-bad");
   runtime::RunOptions options = sample_options(out);
 
   SECTION("a level below the trigger") {

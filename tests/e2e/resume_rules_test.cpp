@@ -13,6 +13,7 @@
 #include <string>
 
 #include "runtime/run.hpp"
+#include "sample_run.hpp"
 #include "store/store.hpp"
 
 namespace fs = std::filesystem;
@@ -20,29 +21,13 @@ using namespace vigie;
 
 namespace {
 
-fs::path fresh_dir(const std::string& name) {
-  fs::path dir =
-      fs::temp_directory_path() / ("vigie-resume-rules-" + name + "-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-runtime::RunOptions sample_options(const fs::path& out) {
-  ::setenv("VIGIE_PLUGIN_PATH", VIGIE_PLUGIN_DIR, 0);
-  runtime::RunOptions options;
-  options.campaign_path = "campaigns/canicule.vigie";
-  options.roster_path = "examples/rosters/sample_20.csv";
-  options.activate = "2019-06-24T10:00";
-  options.seed = 7;
-  options.out_dir = out.string();
-  return options;
-}
+using testing::fresh_dir;
+using testing::sample_options;
 
 }  // namespace
 
 TEST_CASE("run resumes the same campaign given by another path", "[e2e][resume]") {
-  fs::path dir = fresh_dir("path");
+  fs::path dir = fresh_dir("resume-rules-path");
   fs::create_directories(dir / "copy" / "common");
   fs::copy_file("campaigns/canicule.vigie", dir / "copy" / "canicule.vigie");
   fs::copy_file("campaigns/common/paris.vigie", dir / "copy" / "common" / "paris.vigie");
@@ -58,19 +43,20 @@ TEST_CASE("run resumes the same campaign given by another path", "[e2e][resume]"
 }
 
 TEST_CASE("run names the option that makes another run", "[e2e][resume]") {
-  fs::path dir = fresh_dir("seed");
+  fs::path dir = fresh_dir("resume-rules-seed");
   runtime::RunOptions options = sample_options(dir / "out");
   runtime::run_campaign(options);
 
   options.seed = 8;
-  CHECK_THROWS_WITH(runtime::run_campaign(options),
-                    Catch::Contains("holds another run (it holds dialer seed: 7 where this run "
-                                    "has dialer seed: 8)") &&
-                        Catch::Contains("give another --out folder"));
+  CHECK_THROWS_WITH(
+      runtime::run_campaign(options),
+      Catch::Contains("contains another run (it contains dialer seed: 7 where this run "
+                      "has dialer seed: 8)") &&
+          Catch::Contains("give another --out folder"));
 }
 
 TEST_CASE("run refuses to resume a purged run", "[e2e][resume]") {
-  fs::path dir = fresh_dir("purged");
+  fs::path dir = fresh_dir("resume-rules-purged");
   runtime::RunOptions options = sample_options(dir / "out");
   runtime::run_campaign(options);
   {
@@ -84,17 +70,17 @@ TEST_CASE("run refuses to resume a purged run", "[e2e][resume]") {
 }
 
 TEST_CASE("run refuses notifier files an earlier run left without its store", "[e2e][resume]") {
-  fs::path dir = fresh_dir("stale");
+  fs::path dir = fresh_dir("resume-rules-stale");
   runtime::RunOptions options = sample_options(dir / "out");
   runtime::run_campaign(options);
   fs::remove(dir / "out" / "vigie.db");
 
   CHECK_THROWS_WITH(runtime::run_campaign(options),
-                    Catch::Contains("holds cellule_urgence.csv from an earlier run"));
+                    Catch::Contains("contains cellule_urgence.csv from an earlier run"));
 }
 
 TEST_CASE("run refuses an output folder another run is using", "[e2e][resume]") {
-  fs::path dir = fresh_dir("lock");
+  fs::path dir = fresh_dir("resume-rules-lock");
   fs::create_directories(dir / "out");
   int fd = ::open((dir / "out" / ".vigie.lock").c_str(), O_RDWR | O_CREAT, 0644);
   REQUIRE(fd >= 0);
@@ -106,7 +92,7 @@ TEST_CASE("run refuses an output folder another run is using", "[e2e][resume]") 
 }
 
 TEST_CASE("run keeps undelivered alerts and does not wait on a dead notifier", "[e2e][outbox]") {
-  fs::path dir = fresh_dir("dead");
+  fs::path dir = fresh_dir("resume-rules-dead");
   // A webhook on a loopback port nothing listens on: every delivery fails.
   fs::path config = dir / "vigie.yaml";
   std::ofstream(config) << "sources:\n  registre:\n    plugin: csv\n    path: "

@@ -122,8 +122,8 @@ struct LocalDateTime {
   int second = 0;
 };
 
-// What one household member of a shared call said; each person keeps their
-// own disposition and answers.
+// The result for one household member of a shared call. Each member keeps
+// their own disposition and answers.
 struct PersonResult {
   std::string contact_id;
   std::string disposition;
@@ -137,7 +137,7 @@ struct PersonResult {
 
 // The result of a call. The top-level fields are those of the person in
 // `CallRequest::contact_id`; `duration` covers the whole call, household
-// included. When nobody picked up or the number is wrong (no_answer, busy,
+// included. When the line was not answered or the number is wrong (no_answer, busy,
 // voicemail, failed, wrong_number), that disposition applies to every
 // household member and `household` may stay empty; otherwise it must hold one
 // entry per household member.

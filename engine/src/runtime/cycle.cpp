@@ -32,14 +32,14 @@ struct CallInProgress {
   CallResult result;
 };
 
-// Dispositions that say nothing about who would have answered: they apply to
-// everybody on the number.
+// Returns whether a disposition concerns the line rather than one person, so
+// that it applies to every contact on the number.
 bool is_line_disposition(std::int32_t index) {
   return index == ir::kNoAnswer || index == ir::kBusy || index == ir::kVoicemail ||
          index == ir::kFailed || index == ir::kWrongNumber;
 }
 
-// What one callee's attempt produced.
+// The result of one callee's attempt.
 struct CalleeResult {
   std::int32_t disposition = 0;
   std::chrono::seconds talk{0};
@@ -245,13 +245,12 @@ class CycleRun {
     if (!stats_.first_call_at) stats_.first_call_at = now;
   }
 
-  // Whether a zone's hours are open at `now`, and when they reopen. At each
-  // closing every waiting contact of a zone asks the same question at the
-  // same instant, so the last answer per zone is kept.
+  // Returns whether a zone's hours are open at `now`. At each closing every
+  // waiting contact of a zone checks the same instant, so the result is cached per zone.
   bool open_at(const date::time_zone* zone, Instant now) {
     ZoneAnswer& answer = zone_answers_[zone];
-    if (!answer.asked || answer.now != now) {
-      answer.asked = true;
+    if (!answer.cached || answer.now != now) {
+      answer.cached = true;
       answer.now = now;
       answer.open = hours_for(zone).is_open(now);
       answer.reopen_known = false;
@@ -259,6 +258,7 @@ class CycleRun {
     return answer.open;
   }
 
+  // Returns when a zone's hours reopen after `now`, cached like open_at.
   std::optional<Instant> reopening(const date::time_zone* zone, Instant now) {
     open_at(zone, now);
     ZoneAnswer& answer = zone_answers_[zone];
@@ -306,7 +306,7 @@ class CycleRun {
     return index;
   }
 
-  // The instant of a callback: a local time asked for is read in the
+  // The instant of a callback: a requested local time is read in the
   // callee's own zone, so that "tomorrow 10:00" stays 10:00 across a clock
   // change and in every zone.
   std::optional<Instant> callback_time(std::optional<Instant> at,
@@ -328,9 +328,9 @@ class CycleRun {
     return schedule::requested_callback(requested, roster_.contact(callee.contact).zone, call.end);
   }
 
-  // The result of each callee: the top-level result for the dialled
-  // contact, the household entry for each member, or the line's disposition
-  // when nobody answered. Nothing passes from one person to another.
+  // Returns the result of each callee: the top-level result for the dialled
+  // contact, then each member's household entry, or the line's disposition
+  // when the line was not answered. No value is copied from one contact to another.
   std::vector<CalleeResult> callee_results(const CallInProgress& call) const {
     const CallResult& result = call.result;
     std::vector<CalleeResult> results;
@@ -462,7 +462,7 @@ class CycleRun {
   };
 
   struct ZoneAnswer {
-    bool asked = false;
+    bool cached = false;
     Instant now{};
     bool open = false;
     bool reopen_known = false;

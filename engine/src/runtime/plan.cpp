@@ -68,11 +68,11 @@ class Simulator {
   std::map<int, StaffingPoint> points_;
 };
 
-// The smallest count in [1, most] that meets the plan, assuming more agents
-// never hurt; `most` is known to meet it.
-int bisect(Simulator& simulator, int most) {
+// Returns the smallest count in [1, max_agents] that meets the plan,
+// assuming more agents never hurt. `max_agents` is known to meet it.
+int bisect(Simulator& simulator, int max_agents) {
   int low = 1;  // lowest count not yet ruled out
-  int high = most;
+  int high = max_agents;
   while (low < high) {
     int middle = low + (high - low) / 2;
     if (simulator.at(middle).meets()) {
@@ -84,9 +84,9 @@ int bisect(Simulator& simulator, int most) {
   return high;
 }
 
-// Adds points around the answer and across the range, so that operators see
-// what one agent more or less changes.
-void fill_curve(Simulator& simulator, std::optional<int> smallest, int most) {
+// Adds points around the smallest staffing and across the range, so that
+// operators see what one agent more or fewer changes.
+void fill_curve(Simulator& simulator, std::optional<int> smallest, int max_agents) {
   std::vector<int> counts;
   if (smallest) {
     for (double factor : {0.25, 0.5, 0.75, 0.9, 1.1, 1.25, 1.5, 2.0}) {
@@ -95,10 +95,10 @@ void fill_curve(Simulator& simulator, std::optional<int> smallest, int most) {
     counts.push_back(*smallest - 1);
     counts.push_back(*smallest + 1);
   } else {
-    for (int count = 1; count < most; count *= 2) counts.push_back(count);
+    for (int count = 1; count < max_agents; count *= 2) counts.push_back(count);
   }
   for (int count : counts) {
-    if (count >= 1 && count <= most) simulator.at(count);
+    if (count >= 1 && count <= max_agents) simulator.at(count);
   }
 }
 
@@ -227,20 +227,20 @@ void print_plan(std::ostream& out, const PlanReport& report) {
       << " agent(s) n'atteint les objectifs / no staffing up to " << report.max_agents
       << " agent(s) meets the goals\n";
   // Say which goal fails at the largest staffing tried, and why.
-  const StaffingPoint& most = report.curve.back();
-  if (!most.start_met) {
-    const CycleStats& s = most.stats;
+  const StaffingPoint& largest = report.curve.back();
+  if (!largest.start_met) {
+    const CycleStats& s = largest.stats;
     out << "  - premier appel / first call : "
         << (s.first_call_at ? common::format_duration(*s.first_call_at - s.start) : "-")
         << " après le déclenchement / after activation, limite / limit "
         << common::format_duration(*report.start_within)
         << " (heures d'appel fermées au déclenchement ? / calling hours closed at activation?)\n";
   }
-  if (!most.target_met) {
+  if (!largest.target_met) {
     out << "  - contacts utiles / useful : "
-        << percent(rate(most.stats.useful, most.stats.contacts)) << " avec / with " << most.agents
-        << " agent(s), objectif / target " << percent(*report.target_rate);
-    if (most.agents == static_cast<int>(report.contacts)) {
+        << percent(rate(largest.stats.useful, largest.stats.contacts)) << " avec / with "
+        << largest.agents << " agent(s), objectif / target " << percent(*report.target_rate);
+    if (largest.agents == static_cast<int>(report.contacts)) {
       out << " (plafonné par les taux de réponse et les relances / capped by answer rates and "
              "the retry policy)";
     } else {

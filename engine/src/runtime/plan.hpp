@@ -19,7 +19,7 @@ struct PlanOptions {
   // Campaign, --campaign, --config, --roster, --seed, --activate and the
   // handling time (--dmt) are used; the dialer must be the simulated one.
   RunOptions run;
-  // The most agents tried; default: one per contact.
+  // The maximum number of agents tried; default: one per contact.
   std::optional<int> max_agents;
 };
 

@@ -15,8 +15,8 @@ void write_summary_json(const RunReport& report, const std::string& path);
 // it) of the run.
 void print_summary(std::ostream& out, const RunReport& report);
 
-// Formats a text CSV field: quoted when it holds a delimiter, a quote or a
-// line break, and kept from being read as a spreadsheet formula.
+// Formats a text CSV field. The field is quoted when it contains a delimiter,
+// a quote or a line break, and marked so that a spreadsheet shows it as text.
 std::string csv_field(const std::string& text);
 
 }  // namespace vigie::runtime

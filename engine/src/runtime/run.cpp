@@ -40,16 +40,16 @@ CampaignError::CampaignError(common::Diagnostics diagnostics, common::SourceMana
 namespace {
 
 constexpr int kMaxCycles = 1000;
-// Records gathered per store commit. Every gathered record is committed
-// before an alert leaves and at the end of each cycle; a crash loses at
-// most the records since the last commit, which a resumed run makes again.
+// Records gathered per store commit. They are also committed before an
+// alert leaves and at the end of each cycle, so a crash loses only records
+// that a resumed run makes again.
 constexpr int kStoreBatch = 256;
-// Alerts gathered before the store commits and they are delivered.
+// Alerts gathered before the store commits and delivers them.
 constexpr std::size_t kDeliveryBatch = 256;
 
 struct CyclePlan {
   common::Seconds every{};
-  int count = 1;                             // the most cycles to run
+  int count = 1;                             // the maximum number of cycles
   std::optional<common::Instant> alert_end;  // no cycle starts at or after it
 };
 
@@ -445,11 +445,11 @@ std::string run_identity(const RunOptions& options, const ir::Campaign& campaign
   return out.str();
 }
 
-// Claims the store for this run, or checks that it holds this very run,
-// which then resumes. Returns whether it resumes.
+// Claims the store for this run, or checks that it contains this run,
+// which then resumes. Returns whether the run resumes.
 bool claim_or_resume(store::Store& store, const std::string& identity, const RunOptions& options,
                      const std::string& store_url) {
-  std::string shown = store::redact_password(store_url);
+  std::string store_label = store::redact_password(store_url);
   std::string elsewhere = options.store_url ? "give another --store" : "give another --out folder";
   std::optional<std::string> stored = store.run_identity();
   if (!stored) {
@@ -457,14 +457,14 @@ bool claim_or_resume(store::Store& store, const std::string& identity, const Run
     return false;
   }
   if (*stored != identity) {
-    throw RunError("the store " + shown + " holds another run (" +
+    throw RunError("the store " + store_label + " contains another run (" +
                    first_difference(*stored, identity, "this run") + "); to start a new run, " +
                    elsewhere + "; to resume that run, run its own command again");
   }
   std::vector<int> purged = store.purged_cycles();
   if (!purged.empty()) {
-    throw RunError("the store " + shown +
-                   " holds this run, but vigie purge removed the personal "
+    throw RunError("the store " + store_label +
+                   " contains this run, but vigie purge removed the personal "
                    "data of cycle " +
                    std::to_string(purged.front()) +
                    "; resuming would store it again. To run the campaign again, " + elsewhere);
@@ -472,14 +472,14 @@ bool claim_or_resume(store::Store& store, const std::string& identity, const Run
   return true;
 }
 
-// A new run must not mix its alerts into notifier files an earlier run
-// left in the folder: their alerts would look delivered.
-void refuse_stale_outputs(const RunOptions& options, const PluginSet& plugins) {
+// Rejects notifier files that an earlier run left in the folder, because
+// mixing a new run's alerts into them would make those alerts look delivered.
+void reject_stale_outputs(const RunOptions& options, const PluginSet& plugins) {
   for (const std::string& file : plugins.output_files()) {
     fs::path path = fs::path(options.out_dir) / file;
     std::error_code error;
     if (fs::file_size(path, error) > 0 && !error) {
-      throw RunError("the output folder " + options.out_dir + " holds " + file +
+      throw RunError("the output folder " + options.out_dir + " contains " + file +
                      " from an earlier run whose store is not there; move the file away, or "
                      "give another --out folder");
     }
@@ -536,7 +536,7 @@ RunReport run_with_plugins(const RunOptions& options, const ir::Campaign& campai
   report.resumed =
       claim_or_resume(*store, run_identity(options, campaign, import, plugins, activation, plan),
                       options, plugins.store_url());
-  if (!report.resumed) refuse_stale_outputs(options, plugins);
+  if (!report.resumed) reject_stale_outputs(options, plugins);
   if (report.resumed) {
     spdlog::warn(
         "resuming the run stored in {}: results already stored are checked, not "
@@ -549,8 +549,8 @@ RunReport run_with_plugins(const RunOptions& options, const ir::Campaign& campai
   RunSink sink(campaign, *store, plugins, options);
   VirtualClock clock(activation);
   for (int cycle = 1;; ++cycle) {
-    // A cycle never starts before the previous one ended, so nobody is in
-    // two cycles at once; the cycle under way when the alert ends completes.
+    // A cycle never starts before the previous one ended, so no contact is
+    // in two cycles at once. The cycle under way when the alert ends completes.
     common::Instant start = activation + plan.every * (cycle - 1);
     if (!report.cycles.empty()) start = std::max(start, report.cycles.back().stats.end);
     if (plan.alert_end && cycle > 1 && start >= *plan.alert_end) break;

@@ -84,7 +84,7 @@ std::string first_difference(const std::string& stored, const std::string& wante
   std::string line_a;
   std::string line_b;
   while (std::getline(a, line_a) && std::getline(b, line_b)) {
-    if (line_a != line_b) return "it holds " + line_a + " where " + who + " has " + line_b;
+    if (line_a != line_b) return "it contains " + line_a + " where " + who + " has " + line_b;
   }
   return "its run identity differs";
 }

@@ -19,7 +19,7 @@ std::string rules_fingerprint(const ir::Campaign& campaign);
 std::string register_fingerprint(const ImportResult& import);
 
 // The first line that differs between two identities, for a message:
-// "it holds dialer seed: 7 where this run has dialer seed: 8". `who` names
+// "it contains dialer seed: 7 where this run has dialer seed: 8". `who` names
 // the side being started ("this run", "this worker").
 std::string first_difference(const std::string& stored, const std::string& wanted,
                              const std::string& who);
