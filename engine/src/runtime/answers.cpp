@@ -2,8 +2,10 @@
 
 #include "runtime/roster.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <sstream>
 #include <string>
 
 namespace vigie::runtime {
@@ -73,7 +75,67 @@ std::optional<common::Value> typed_answer(const ir::Question& question, const An
   return std::nullopt;
 }
 
+std::string join(const std::vector<std::string>& items, const char* separator) {
+  std::string text;
+  for (const std::string& item : items) text += (text.empty() ? "" : separator) + item;
+  return text;
+}
+
+// The values a question accepts, for messages.
+std::string accepted_values(const ir::Question& question) {
+  std::vector<std::string> ids;
+  for (const ir::Option& option : question.options) ids.push_back(option.id);
+  switch (question.kind) {
+    case ir::StepKind::yes_no:
+      return "give yes or no";
+    case ir::StepKind::choice:
+      return "give one of " + join(ids, ", ");
+    case ir::StepKind::multi:
+      return "give any of " + join(ids, ", ") + " (none for an empty list)";
+    case ir::StepKind::number: {
+      std::ostringstream range;
+      range << "give " << (question.integer ? "a whole number" : "a number") << " from "
+            << question.min << " to " << question.max;
+      return range.str();
+    }
+    case ir::StepKind::say:
+      break;
+  }
+  return "give no answer";
+}
+
 }  // namespace
+
+std::optional<std::string> answer_problem(const ir::Campaign& campaign, const Answer& answer) {
+  std::int32_t index = campaign.question_index(answer.question);
+  if (index < 0) {
+    std::vector<std::string> ids;
+    for (const ir::Question& question : campaign.questions) {
+      if (question.kind != ir::StepKind::say) ids.push_back(question.id);
+    }
+    return "unknown question '" + answer.question + "'; the script asks " + join(ids, ", ");
+  }
+  const ir::Question& question = campaign.questions[static_cast<std::size_t>(index)];
+  if (question.kind == ir::StepKind::say) {
+    return "'" + question.id + "' is a `say` step, which takes no answer";
+  }
+  if (typed_answer(question, answer)) return std::nullopt;
+
+  std::string given = answer.values.empty() ? "no value" : "'" + join(answer.values, "|") + "'";
+  return "the answer " + given + " does not fit question '" + question.id + "'; " +
+         accepted_values(question);
+}
+
+Answer answer_from_text(const std::string& question, const std::string& text) {
+  Answer answer{question, {}};
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t bar = std::min(text.find('|', start), text.size());
+    answer.values.push_back(text.substr(start, bar - start));
+    start = bar + 1;
+  }
+  return answer;
+}
 
 std::size_t apply_answers(const ir::Campaign& campaign, const std::vector<Answer>& reported,
                           std::span<common::Value> answers) {

@@ -2,7 +2,9 @@
 // Turns the textual answers a dialer reports into typed values.
 
 #include <cstddef>
+#include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "common/value.hpp"
@@ -22,5 +24,13 @@ std::size_t apply_answers(const ir::Campaign& campaign, const std::vector<Answer
 // The text form of an answer for stores and reports: option ids, multi
 // options joined by '|', numbers as written.
 std::string answer_text(const ir::Question& question, const common::Value& value);
+
+// Splits a stored answer text back into the dialer's form: multi options
+// are joined by '|', and an empty multi answer is "none of the options".
+Answer answer_from_text(const std::string& question, const std::string& text);
+
+// Returns why apply_answers would ignore `answer`, naming the question, the
+// value and the values the question accepts; nullopt when it fits.
+std::optional<std::string> answer_problem(const ir::Campaign& campaign, const Answer& answer);
 
 }  // namespace vigie::runtime

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "runtime/answers.hpp"
+#include "runtime/records.hpp"
 #include "schedule/calendar.hpp"
 #include "schedule/calling_hours.hpp"
 #include "schedule/dial_queue.hpp"
@@ -31,13 +32,6 @@ struct CallInProgress {
   std::vector<Callee> callees;
   CallResult result;
 };
-
-// Returns whether a disposition concerns the line rather than one person, so
-// that it applies to every contact on the number.
-bool is_line_disposition(std::int32_t index) {
-  return index == ir::kNoAnswer || index == ir::kBusy || index == ir::kVoicemail ||
-         index == ir::kFailed || index == ir::kWrongNumber;
-}
 
 // The result of one callee's attempt.
 struct CalleeResult {
@@ -126,24 +120,11 @@ class CycleRun {
     return context;
   }
 
-  // Finds contacts sharing a number. Most numbers are unique, so only shared
-  // ones get a group; the others keep kNoGroup.
   void group_numbers() {
-    group_of_.assign(roster_.size(), kNoGroup);
-    std::unordered_map<std::string_view, std::size_t> first_with;
-    first_with.reserve(roster_.size());
-    for (std::size_t i = 0; i < roster_.size(); ++i) {
-      const std::string& phone = roster_.contact(i).phone;
-      auto [it, inserted] = first_with.try_emplace(phone, i);
-      if (inserted) continue;
-
-      std::size_t first = it->second;
-      if (group_of_[first] == kNoGroup) {
-        group_of_[first] = static_cast<std::uint32_t>(groups_.size());
-        groups_.push_back({{first}, std::nullopt});
-      }
-      group_of_[i] = group_of_[first];
-      groups_[group_of_[i]].members.push_back(i);
+    NumberGroups groups = group_by_number(roster_);
+    group_of_ = std::move(groups.group_of);
+    for (std::vector<std::size_t>& members : groups.members) {
+      groups_.push_back({std::move(members), std::nullopt});
     }
   }
 
@@ -314,18 +295,14 @@ class CycleRun {
                                        const CallInProgress& call, const Callee& callee) const {
     if (!local) return at;
 
-    auto day = date::year{local->date.year} / local->date.month / local->date.day;
-    if (!day.ok() || local->hour < 0 || local->hour > 23 || local->minute < 0 ||
-        local->minute > 59 || local->second < 0 || local->second > 59) {
+    std::optional<common::LocalTime> requested = callback_local_time(*local);
+    if (!requested) {
       throw PluginError("the dialer reported an invalid callback time for contact " +
                         roster_.contact(callee.contact).id + ", attempt " +
                         std::to_string(callee.attempt) +
                         "; give a real date with hour 0-23, minute and second 0-59");
     }
-    common::LocalTime requested = date::local_days{day} + std::chrono::hours{local->hour} +
-                                  std::chrono::minutes{local->minute} +
-                                  std::chrono::seconds{local->second};
-    return schedule::requested_callback(requested, roster_.contact(callee.contact).zone, call.end);
+    return schedule::requested_callback(*requested, roster_.contact(callee.contact).zone, call.end);
   }
 
   // Returns the result of each callee: the top-level result for the dialled
@@ -455,7 +432,7 @@ class CycleRun {
   int busy_lines_ = 0;
 
   enum class State : std::uint8_t { queued, in_call, done };
-  static constexpr std::uint32_t kNoGroup = std::numeric_limits<std::uint32_t>::max();
+  static constexpr std::uint32_t kNoGroup = NumberGroups::kNoGroup;
   struct Household {
     std::vector<std::size_t> members;
     std::optional<Instant> busy_until;  // end of the call on this number, if any

@@ -12,6 +12,7 @@
 #include "eval/evaluator.hpp"
 #include "runtime/campaign_input.hpp"
 #include "runtime/plugins.hpp"
+#include "runtime/records.hpp"
 #include "runtime/report.hpp"
 #include "runtime/roster.hpp"
 
@@ -71,18 +72,13 @@ std::vector<store::ContactRecord> accepted_contacts(const ir::Campaign& campaign
 void store_snapshot(const std::string& url, const ir::Campaign& campaign,
                     common::Instant activation, const std::vector<store::ContactRecord>& contacts,
                     const std::vector<RejectedRow>& rejected) {
-  std::vector<store::RejectedRecord> rejected_records;
-  for (const RejectedRow& row : rejected) {
-    rejected_records.push_back({row.row_number, row.field, row.value, row.reason});
-  }
-
   // NOTE: the store keeps the rows a cycle already contains. Importing again
   // into the same store adds new keys and leaves rows stored earlier as
   // they were, so a corrected register needs a new --out folder.
   std::unique_ptr<store::Store> store = store::Store::open(url);
   store->begin_cycle(campaign.name, kImportSnapshotCycle, activation);
   store->save_contacts(kImportSnapshotCycle, contacts);
-  store->save_rejected(kImportSnapshotCycle, rejected_records);
+  store->save_rejected(kImportSnapshotCycle, rejected_records(rejected));
   store->end_cycle(kImportSnapshotCycle, activation);
 }
 

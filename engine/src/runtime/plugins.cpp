@@ -178,6 +178,7 @@ PluginSet::PluginSet(const ir::Campaign& campaign, const RunOptions& options, Pl
   }
   override_dialer(config_, options);
   override_roster(config_, campaign, options);
+  read_agent_desk(needs, options.config_path.has_value());
 
   loader_ = std::make_unique<plugin::Loader>(search_path(config_));
   PluginContext context;
@@ -193,8 +194,10 @@ PluginSet::PluginSet(const ir::Campaign& campaign, const RunOptions& options, Pl
     context.instance = source->first;
     source_ = loader_->make_source(source->second.plugin, source->second.node, context);
 
-    context.instance = "dialer";
-    dialer_ = loader_->make_dialer(config_.dialer->plugin, config_.dialer->node, context);
+    if (needs != PluginNeeds::live) {
+      context.instance = "dialer";
+      dialer_ = loader_->make_dialer(config_.dialer->plugin, config_.dialer->node, context);
+    }
 
     // A simulation for planning delivers no alert and prices nothing.
     for (const ir::Route& route : campaign.routes) {
@@ -233,11 +236,48 @@ PluginSet::PluginSet(const ir::Campaign& campaign, const RunOptions& options, Pl
 
   store_url_ = options.store_url ? *options.store_url : resolve_store(config_, options.out_dir);
   lines_ = options.agents ? options.agents : config_.agents;
-  if (!lines_) lines_ = dialer_->default_lines();
+  if (!lines_ && dialer_) lines_ = dialer_->default_lines();
   if (lines_ && *lines_ < 1) throw RunError("--agents must be at least 1");
 }
 
 PluginSet::~PluginSet() = default;
+
+Dialer& PluginSet::dialer() {
+  if (!dialer_) {
+    throw RunError("a live campaign has no dialer plugin: its agents place the calls");
+  }
+  return *dialer_;
+}
+
+// The agent_desk dialer is the live mode of `vigie serve`, not a plugin:
+// other modes reject it, and live mode reads its hold timeout.
+void PluginSet::read_agent_desk(PluginNeeds needs, bool config_file) {
+  if (config_.dialer->plugin != kAgentDeskDialer) {
+    if (needs == PluginNeeds::live && config_file) {
+      spdlog::warn("the dialer of {} is '{}', which vigie serve ignores: its agents take the calls",
+                   config_.path, config_.dialer->plugin);
+    }
+    return;
+  }
+  if (needs != PluginNeeds::live) {
+    throw RunError(config_.path + ": the " + kAgentDeskDialer +
+                   " dialer takes calls from agents through `vigie serve`; use the simulated or "
+                   "replay dialer with vigie run (--dialer simulated, or a config with another "
+                   "dialer)");
+  }
+
+  const YAML::Node& node = config_.dialer->node;
+  const YAML::Node timeout = node["hold_timeout"];
+  if (!timeout) return;
+  std::optional<common::Seconds> parsed;
+  if (timeout.IsScalar()) parsed = common::parse_duration(timeout.Scalar());
+  if (!parsed) {
+    throw RunError(config_.path + ":" + std::to_string(config_.dialer->line) + ":" +
+                   std::to_string(config_.dialer->column) + ": invalid dialer hold_timeout; " +
+                   "write a duration such as 2m or 90s");
+  }
+  hold_timeout_ = parsed;
+}
 
 std::string PluginSet::dialer_config() const {
   // One "dialer KEY: VALUE" line per key, values in YAML's one-line flow

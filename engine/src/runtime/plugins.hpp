@@ -25,20 +25,29 @@ namespace vigie::runtime {
 config::EngineConfig default_config(const ir::Campaign& campaign, const std::string& roster,
                                     const std::string& out_dir);
 
-// What a PluginSet builds: everything for a run, or only the source and the
-// dialer for a simulation (`vigie plan`).
-enum class PluginNeeds { all, simulation };
+// The plugin instances a PluginSet builds: everything for a run, only the
+// source and the dialer for a simulation (`vigie plan`), or everything but
+// the dialer for a live campaign of `vigie serve`, whose calls human
+// agents place.
+enum class PluginNeeds { all, simulation, live };
+
+// The dialer plugin name that selects the live mode of `vigie serve`. No
+// plugin library has it: agents take their calls through the service.
+inline constexpr const char* kAgentDeskDialer = "agent_desk";
 
 class PluginSet {
  public:
   // Builds every instance the campaign needs. Throws RunError naming the
-  // campaign file and the config file when the config lacks an instance.
+  // campaign file and the config file when the config lacks an instance,
+  // and naming the config file when its dialer is agent_desk outside live
+  // mode.
   PluginSet(const ir::Campaign& campaign, const RunOptions& options,
             PluginNeeds needs = PluginNeeds::all);
   ~PluginSet();
 
   Source& source() { return *source_; }
-  Dialer& dialer() { return *dialer_; }
+  // Not built in live mode.
+  Dialer& dialer();
   Pricing& pricing();
   Notifier& notifier(const std::string& instance);
 
@@ -51,6 +60,9 @@ class PluginSet {
   // Call lines: --agents, else the config's `agents`, else the dialer's
   // default (nullopt = unlimited).
   std::optional<int> lines() const { return lines_; }
+  // The `hold_timeout` of an agent_desk dialer in the config (a duration
+  // such as 2m), or nullopt when the config gives none.
+  std::optional<common::Seconds> hold_timeout() const { return hold_timeout_; }
 
   void flush_notifiers();
   // Files the notifiers wrote into the output folder, by name.
@@ -67,9 +79,11 @@ class PluginSet {
   std::map<std::string, std::unique_ptr<Notifier>> notifiers_;
   std::string store_url_;
   std::optional<int> lines_;
+  std::optional<common::Seconds> hold_timeout_;
   std::vector<std::string> output_files_;
   std::map<std::string, std::string> notifier_files_;  // absolute path -> instance
 
+  void read_agent_desk(PluginNeeds needs, bool config_file);
   void check_notifier_file(const std::string& instance, const std::filesystem::path& path,
                            const std::string& out_dir);
 };

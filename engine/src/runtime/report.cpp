@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iomanip>
 #include <ostream>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -186,6 +187,31 @@ std::string french_number(double value, int decimals) {
 
 std::string csv_field(const std::string& text) {
   return csv_escape(spreadsheet_safe(text));
+}
+
+std::string attempts_csv_row(const store::AttemptRecord& attempt, const date::time_zone* zone) {
+  return std::to_string(attempt.cycle) + ',' + csv_field(attempt.contact_id) + ',' +
+         std::to_string(attempt.attempt) + ',' + common::format_local_iso(attempt.start, zone) +
+         ',' + common::format_local_iso(attempt.end, zone) + ',' + attempt.disposition;
+}
+
+std::string escalations_csv_header(const ir::Campaign& campaign) {
+  std::string header = "cycle,route,contact_id,due";
+  for (const ir::Score& score : campaign.scores) header += ',' + csv_field(score.name);
+  return header;
+}
+
+std::string escalations_csv_row(int cycle, const std::string& route, const std::string& contact_id,
+                                const std::string& due_local,
+                                const std::vector<std::pair<std::string, double>>& scores) {
+  std::string row = std::to_string(cycle) + ',' + csv_field(route) + ',' + csv_field(contact_id) +
+                    ',' + due_local;
+  for (const auto& score : scores) {
+    std::ostringstream value;
+    value << score.second;
+    row += ',' + value.str();
+  }
+  return row;
 }
 
 void write_summary_json(const RunReport& report, const std::string& path) {

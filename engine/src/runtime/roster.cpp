@@ -145,6 +145,26 @@ Roster::Roster(const ir::Campaign& campaign, const eval::CompiledCampaign& compi
   }
 }
 
+NumberGroups group_by_number(const Roster& roster) {
+  NumberGroups groups;
+  groups.group_of.assign(roster.size(), NumberGroups::kNoGroup);
+  std::unordered_map<std::string_view, std::size_t> first_with;
+  first_with.reserve(roster.size());
+  for (std::size_t i = 0; i < roster.size(); ++i) {
+    auto [it, inserted] = first_with.try_emplace(roster.contact(i).phone, i);
+    if (inserted) continue;
+
+    std::size_t first = it->second;
+    if (groups.group_of[first] == NumberGroups::kNoGroup) {
+      groups.group_of[first] = static_cast<std::uint32_t>(groups.members.size());
+      groups.members.push_back({first});
+    }
+    groups.group_of[i] = groups.group_of[first];
+    groups.members[groups.group_of[i]].push_back(i);
+  }
+  return groups;
+}
+
 std::string Roster::field_text(std::size_t i, std::size_t field) const {
   return value_text(values_[i * field_count_ + field]);
 }

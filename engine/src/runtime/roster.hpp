@@ -3,6 +3,7 @@
 // rejected, time zones resolved and the audience filter applied.
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <span>
 #include <string>
@@ -79,6 +80,15 @@ class Roster {
   std::size_t skipped_deceased_ = 0;
   std::size_t unknown_zones_ = 0;
 };
+
+// Contacts whose normalised phone numbers are equal. Most numbers are
+// unique, so only shared ones get a group.
+struct NumberGroups {
+  static constexpr std::uint32_t kNoGroup = std::numeric_limits<std::uint32_t>::max();
+  std::vector<std::uint32_t> group_of;            // per contact: its group, or kNoGroup
+  std::vector<std::vector<std::size_t>> members;  // per group, in roster order
+};
+NumberGroups group_by_number(const Roster& roster);
 
 // Days since 1970-01-01 of a civil date.
 std::int64_t days_from_civil(const CivilDate& date);

@@ -20,10 +20,10 @@
 #include "config/config.hpp"
 #include "eval/evaluator.hpp"
 #include "ir/dump.hpp"
-#include "runtime/answers.hpp"
 #include "runtime/campaign_input.hpp"
 #include "runtime/import.hpp"
 #include "runtime/plugins.hpp"
+#include "runtime/records.hpp"
 #include "runtime/report.hpp"
 #include "runtime/run_identity.hpp"
 #include "store/store.hpp"
@@ -53,25 +53,6 @@ struct CyclePlan {
   std::optional<common::Instant> alert_end;  // no cycle starts at or after it
 };
 
-bool compare(std::int64_t left, ir::BinaryOp op, std::int64_t right) {
-  switch (op) {
-    case ir::BinaryOp::lt:
-      return left < right;
-    case ir::BinaryOp::le:
-      return left <= right;
-    case ir::BinaryOp::gt:
-      return left > right;
-    case ir::BinaryOp::ge:
-      return left >= right;
-    case ir::BinaryOp::eq:
-      return left == right;
-    case ir::BinaryOp::ne:
-      return left != right;
-    default:
-      return false;
-  }
-}
-
 // Which cycles to run: a fixed count, or every cycle that starts before the
 // alert ends. Checks the options against the campaign first.
 CyclePlan plan_cycles(const RunOptions& options, const ir::Campaign& campaign,
@@ -89,7 +70,7 @@ CyclePlan plan_cycles(const RunOptions& options, const ir::Campaign& campaign,
                      "' has no `trigger alert` line; remove --alert-level or add a trigger");
     }
     const ir::Trigger& trigger = *campaign.trigger;
-    if (!compare(*options.alert_level, trigger.comparison, trigger.level)) {
+    if (!trigger_met(trigger, *options.alert_level)) {
       throw RunError("alert level " + std::to_string(*options.alert_level) +
                      " does not start campaign '" + campaign.name + "', whose trigger is alert \"" +
                      trigger.alert + "\" level " + ir::comparison_text(trigger.comparison) + " " +
@@ -161,40 +142,18 @@ class RunSink final : public CycleSink {
     record.disposition = campaign_.dispositions[static_cast<std::size_t>(event.disposition)].name;
     record.talk_seconds = event.talk_seconds;
     record.callback_at = event.callback_at;
-    for (std::size_t q = 0; q < campaign_.questions.size(); ++q) {
-      if (event.answers[q].is_missing()) continue;
-      record.answers.emplace_back(campaign_.questions[q].id,
-                                  answer_text(campaign_.questions[q], event.answers[q]));
-    }
+    record.answers = answer_texts(campaign_, event.answers);
     if (!store_.record_attempt(record)) ++replayed_records_;
 
     attempt_rows_.push_back({event.start, event.cycle, contact.id, event.attempt,
-                             std::to_string(event.cycle) + ',' + csv_field(contact.id) + ',' +
-                                 std::to_string(event.attempt) + ',' +
-                                 common::format_local_iso(event.start, contact.zone) + ',' +
-                                 common::format_local_iso(event.end, contact.zone) + ',' +
-                                 record.disposition});
+                             attempts_csv_row(record, contact.zone)});
   }
 
   void outcome(const OutcomeEvent& event) override {
     const Contact& contact = roster_->contact(event.contact);
-    const eval::Results& results = *event.results;
-
-    store::OutcomeRecord record;
-    record.cycle = event.cycle;
-    record.contact_id = contact.id;
-    record.outcome = campaign_.dispositions[static_cast<std::size_t>(event.outcome)].name;
-    record.useful = results.useful;
-    record.attempts = event.attempts;
-    std::vector<std::pair<std::string, double>> scores;
-    for (std::size_t s = 0; s < campaign_.scores.size(); ++s) {
-      scores.emplace_back(campaign_.scores[s].name, number_of(results.scores[s]));
-    }
-    record.scores = scores;
-    for (const FiredRouteEvent& fired : event.routes) {
-      const ir::Route& route = campaign_.routes[static_cast<std::size_t>(fired.route)];
-      record.routes.push_back({route.name, route.notifier, fired.due});
-    }
+    store::OutcomeRecord record =
+        outcome_record(campaign_, *event.results, event.cycle, contact.id, event.outcome,
+                       event.attempts, event.decided_at, contact.zone);
     // The outcome, its scores and routes (the outbox) are stored before any
     // alert leaves. An outcome a resumed run finds already stored had its
     // alerts delivered, unless they are still pending in the outbox.
@@ -202,12 +161,11 @@ class RunSink final : public CycleSink {
     if (!fresh) ++replayed_records_;
     if (event.outcome == ir::kDeceased) deceased_.insert(contact.id);
 
-    for (const FiredRouteEvent& fired : event.routes) {
-      const ir::Route& route = campaign_.routes[static_cast<std::size_t>(fired.route)];
-      Alert alert = make_alert(event.cycle, event.decided_at, contact, route, fired.due, scores);
-      add_escalation_row(alert, scores);
-      if (fresh || pending_.erase(outbox_key(route.name, contact.id)) != 0) {
-        waiting_.push_back(outbox_key(route.name, contact.id));
+    for (const store::FiredRoute& fired : record.routes) {
+      Alert alert = make_alert(campaign_, record, fired, contact.zone);
+      add_escalation_row(alert);
+      if (fresh || pending_.erase(outbox_key(fired.route, contact.id)) != 0) {
+        waiting_.push_back(outbox_key(fired.route, contact.id));
       }
     }
     if (waiting_.size() >= kDeliveryBatch) deliver_waiting();
@@ -263,7 +221,7 @@ class RunSink final : public CycleSink {
     std::sort(attempt_rows_.begin(), attempt_rows_.end());
     std::ofstream out(path);
     if (!out) throw RunError("cannot write " + path + "; check that the output folder is writable");
-    out << "cycle,contact_id,attempt,start,end,disposition\n";
+    out << kAttemptsCsvHeader << '\n';
     for (const AttemptRow& row : attempt_rows_) out << row.line << '\n';
   }
 
@@ -271,9 +229,7 @@ class RunSink final : public CycleSink {
     std::sort(escalation_rows_.begin(), escalation_rows_.end());
     std::ofstream out(path);
     if (!out) throw RunError("cannot write " + path + "; check that the output folder is writable");
-    out << "cycle,route,contact_id,due";
-    for (const ir::Score& score : campaign_.scores) out << ',' << csv_field(score.name);
-    out << '\n';
+    out << escalations_csv_header(campaign_) << '\n';
     for (const EscalationRow& row : escalation_rows_) out << row.line << '\n';
   }
 
@@ -301,48 +257,14 @@ class RunSink final : public CycleSink {
     }
   };
 
-  static double number_of(const common::Value& value) {
-    if (value.kind == common::ValueKind::integer) return static_cast<double>(value.integer);
-    if (value.kind == common::ValueKind::decimal) return value.decimal;
-    return 0;
-  }
-
-  static std::string score_text(double value) {
-    std::ostringstream out;
-    out << value;
-    return out.str();
-  }
-
   static std::string outbox_key(const std::string& route, const std::string& contact_id) {
     return route + '\n' + contact_id;
   }
 
-  Alert make_alert(int cycle, common::Instant decided_at, const Contact& contact,
-                   const ir::Route& route, common::Instant due,
-                   const std::vector<std::pair<std::string, double>>& scores) const {
-    Alert alert;
-    alert.campaign = campaign_.name;
-    alert.idempotency_key =
-        campaign_.name + '/' + std::to_string(cycle) + '/' + route.name + '/' + contact.id;
-    alert.cycle = cycle;
-    alert.route = route.name;
-    alert.route_title = route.title;
-    alert.notifier = route.notifier;
-    alert.contact_id = contact.id;
-    alert.fired_at = decided_at;
-    alert.due = due;
-    alert.due_local = common::format_local_iso(due, contact.zone);
-    alert.scores = scores;
-    return alert;
-  }
-
-  void add_escalation_row(const Alert& alert,
-                          const std::vector<std::pair<std::string, double>>& scores) {
-    std::string line = std::to_string(alert.cycle) + ',' + csv_field(alert.route) + ',' +
-                       csv_field(alert.contact_id) + ',' + alert.due_local;
-    for (const auto& score : scores) line += ',' + score_text(score.second);
-    escalation_rows_.push_back(
-        {alert.cycle, alert.due, alert.route, alert.contact_id, std::move(line)});
+  void add_escalation_row(const Alert& alert) {
+    escalation_rows_.push_back({alert.cycle, alert.due, alert.route, alert.contact_id,
+                                escalations_csv_row(alert.cycle, alert.route, alert.contact_id,
+                                                    alert.due_local, alert.scores)});
     alerts_[outbox_key(alert.route, alert.contact_id)] = alert;
   }
 
@@ -568,23 +490,9 @@ RunReport run_with_plugins(const RunOptions& options, const ir::Campaign& campai
                  campaign.name, roster.size(), roster.rejected().size());
 
     store->begin_cycle(campaign.name, cycle, start);
-    std::vector<store::ContactRecord> contacts;
-    contacts.reserve(roster.size());
-    for (std::size_t i = 0; i < roster.size(); ++i) {
-      store::ContactRecord record{
-          roster.contact(i).id, roster.contact(i).row_number, roster.contact(i).phone, {}};
-      for (std::size_t f = 0; f < campaign.fields.size(); ++f) {
-        record.fields.emplace_back(campaign.fields[f].name, roster.field_text(i, f));
-      }
-      contacts.push_back(std::move(record));
-    }
-    store->save_contacts(cycle, contacts);
-    std::vector<store::RejectedRecord> rejected_records;
-    for (const RejectedRow& row : roster.rejected()) {
-      rejected_records.push_back({row.row_number, row.field, row.value, row.reason});
-      rejected.emplace_back(cycle, row);
-    }
-    store->save_rejected(cycle, rejected_records);
+    store->save_contacts(cycle, contact_records(campaign, roster));
+    for (const RejectedRow& row : roster.rejected()) rejected.emplace_back(cycle, row);
+    store->save_rejected(cycle, rejected_records(roster.rejected()));
 
     sink.begin_cycle(cycle, roster);
     CycleSettings settings{cycle, start, plugins.lines()};

@@ -22,6 +22,7 @@
 #include "runtime/clock.hpp"
 #include "runtime/import.hpp"
 #include "runtime/plugins.hpp"
+#include "runtime/records.hpp"
 #include "runtime/roster.hpp"
 #include "schedule/calendar.hpp"
 #include "schedule/calling_hours.hpp"
@@ -114,25 +115,6 @@ std::unique_ptr<store::Store> open_shared_store(const std::string& url, const st
       std::this_thread::sleep_for(kIdlePause * 5 * tries);
     }
   }
-}
-
-double number_of(const common::Value& value) {
-  if (value.kind == common::ValueKind::integer) return static_cast<double>(value.integer);
-  if (value.kind == common::ValueKind::decimal) return value.decimal;
-  return 0;
-}
-
-// Splits a stored answer back into the dialer's form: multi options are
-// joined by '|', and an empty multi answer is "none of the options".
-Answer stored_answer(const std::string& question, const std::string& text) {
-  Answer answer{question, {}};
-  std::size_t start = 0;
-  while (start < text.size()) {
-    const std::size_t bar = std::min(text.find('|', start), text.size());
-    answer.values.push_back(text.substr(start, bar - start));
-    start = bar + 1;
-  }
-  return answer;
 }
 
 // One worker's loop over the shared queue of a cycle.
@@ -238,7 +220,7 @@ class Worker {
     std::vector<Answer> stored;
     for (const auto& [question, text] :
          store_.attempt_answers(kCycle, claim.contact_id, claim.attempts)) {
-      stored.push_back(stored_answer(question, text));
+      stored.push_back(answer_from_text(question, text));
     }
     apply_answers(campaign_, stored, answers_);
   }
@@ -301,18 +283,13 @@ class Worker {
                                                int attempt, common::Instant end) const {
     if (!result.callback_local) return result.callback_at;
 
-    const LocalDateTime& local = *result.callback_local;
-    auto day = date::year{local.date.year} / local.date.month / local.date.day;
-    if (!day.ok() || local.hour < 0 || local.hour > 23 || local.minute < 0 || local.minute > 59 ||
-        local.second < 0 || local.second > 59) {
+    std::optional<common::LocalTime> requested = callback_local_time(*result.callback_local);
+    if (!requested) {
       throw PluginError("the dialer reported an invalid callback time for contact " + contact.id +
                         ", attempt " + std::to_string(attempt) +
                         "; give a real date with hour 0-23, minute and second 0-59");
     }
-    common::LocalTime requested = date::local_days{day} + std::chrono::hours{local.hour} +
-                                  std::chrono::minutes{local.minute} +
-                                  std::chrono::seconds{local.second};
-    return schedule::requested_callback(requested, contact.zone, end);
+    return schedule::requested_callback(*requested, contact.zone, end);
   }
 
   // Places the next attempt on this worker's line, starting at `now`, and
@@ -350,11 +327,7 @@ class Worker {
     record.disposition = campaign_.dispositions[static_cast<std::size_t>(disposition)].name;
     record.talk_seconds = result.talk.count();
     record.callback_at = callback;
-    for (std::size_t q = 0; q < campaign_.questions.size(); ++q) {
-      if (answers_[q].is_missing()) continue;
-      record.answers.emplace_back(campaign_.questions[q].id,
-                                  answer_text(campaign_.questions[q], answers_[q]));
-    }
+    record.answers = answer_texts(campaign_, answers_);
     step.attempt = std::move(record);
 
     schedule::NextStep next =
@@ -372,22 +345,8 @@ class Worker {
   void decide(store::QueueStep& step, std::size_t i, std::int32_t outcome,
               common::Instant decided_at, int attempts) {
     compiled_.evaluate(context_for(i, outcome, attempts), results_);
-
-    store::OutcomeRecord record;
-    record.cycle = kCycle;
-    record.contact_id = roster_.contact(i).id;
-    record.outcome = campaign_.dispositions[static_cast<std::size_t>(outcome)].name;
-    record.useful = results_.useful;
-    record.attempts = attempts;
-    for (std::size_t s = 0; s < campaign_.scores.size(); ++s) {
-      record.scores.emplace_back(campaign_.scores[s].name, number_of(results_.scores[s]));
-    }
-    for (std::size_t r = 0; r < campaign_.routes.size(); ++r) {
-      if (!results_.routes[r]) continue;
-      const ir::Route& route = campaign_.routes[r];
-      record.routes.push_back({route.name, route.notifier, decided_at + route.within});
-    }
-    step.outcome = std::move(record);
+    step.outcome = outcome_record(campaign_, results_, kCycle, roster_.contact(i).id, outcome,
+                                  attempts, decided_at, roster_.contact(i).zone);
     step.decided_at = decided_at;
   }
 
@@ -413,34 +372,11 @@ class Worker {
     }
   }
 
-  Alert make_alert(const store::OutcomeRecord& outcome, const store::FiredRoute& fired,
-                   const Contact& contact) const {
-    const ir::Route* route = nullptr;
-    for (const ir::Route& candidate : campaign_.routes) {
-      if (candidate.name == fired.route) route = &candidate;
-    }
-    Alert alert;
-    alert.campaign = campaign_.name;
-    alert.idempotency_key =
-        campaign_.name + '/' + std::to_string(outcome.cycle) + '/' + fired.route + '/' + contact.id;
-    alert.cycle = outcome.cycle;
-    alert.route = fired.route;
-    alert.route_title = route != nullptr ? route->title : fired.route;
-    alert.notifier = fired.notifier;
-    alert.contact_id = contact.id;
-    // The outbox keeps the due time; the route's delay gives the decision.
-    alert.fired_at = route != nullptr ? fired.due - route->within : fired.due;
-    alert.due = fired.due;
-    alert.due_local = common::format_local_iso(fired.due, contact.zone);
-    alert.scores = outcome.scores;
-    return alert;
-  }
-
   // Delivers one alert and records the delivery in the outbox. A failed
   // delivery stays pending for retry_pending_alerts and later workers.
   void deliver(const store::OutcomeRecord& outcome, const store::FiredRoute& fired,
                const Contact& contact) {
-    Alert alert = make_alert(outcome, fired, contact);
+    Alert alert = make_alert(campaign_, outcome, fired, contact.zone);
     try {
       plugins_.notifier(alert.notifier).notify(alert);
     } catch (const std::exception& error) {
@@ -469,21 +405,6 @@ class Worker {
   std::vector<common::Value> answers_;                  // the claimed contact's answers
   eval::Results results_;
 };
-
-std::vector<store::ContactRecord> contact_records(const ir::Campaign& campaign,
-                                                  const Roster& roster) {
-  std::vector<store::ContactRecord> contacts;
-  contacts.reserve(roster.size());
-  for (std::size_t i = 0; i < roster.size(); ++i) {
-    store::ContactRecord record{
-        roster.contact(i).id, roster.contact(i).row_number, roster.contact(i).phone, {}};
-    for (std::size_t f = 0; f < campaign.fields.size(); ++f) {
-      record.fields.emplace_back(campaign.fields[f].name, roster.field_text(i, f));
-    }
-    contacts.push_back(std::move(record));
-  }
-  return contacts;
-}
 
 void write_work_summary(const WorkReport& report, const std::string& path) {
   nlohmann::json j;
@@ -538,12 +459,8 @@ WorkReport work_with_plugins(const WorkOptions& options, const ir::Campaign& cam
   store->begin_cycle(campaign.name, kCycle, activation);
 
   Worker worker(options, campaign, compiled, roster, plugins, *store, activation, report);
-  std::vector<store::RejectedRecord> rejected;
-  for (const RejectedRow& row : roster.rejected()) {
-    rejected.push_back({row.row_number, row.field, row.value, row.reason});
-  }
-  report.seeded =
-      store->seed_queue(kCycle, contact_records(campaign, roster), rejected, worker.seeds());
+  report.seeded = store->seed_queue(kCycle, contact_records(campaign, roster),
+                                    rejected_records(roster.rejected()), worker.seeds());
   spdlog::info("worker {} started on cycle {} of campaign {}: {} contacts, queue {}",
                options.worker, kCycle, campaign.name, roster.size(),
                report.seeded ? "seeded by this worker" : "already seeded");

@@ -164,6 +164,21 @@ const std::vector<const char*> kMigration4 = {
          PRIMARY KEY (campaign, cycle, contact_id, claim)))",
 };
 
+// Version 5: live campaigns (`vigie serve`). Outcomes keep their decision
+// instant, which is when their routes fired, and the contact's time zone,
+// which gives a route's local due time. A fired route is also an item on
+// the alert desk: desk_state is open, acknowledged or closed, with who
+// acknowledged or closed it and when. Existing routes start open.
+const std::vector<const char*> kMigration5 = {
+    "ALTER TABLE outcomes ADD COLUMN decided_at TEXT",
+    "ALTER TABLE outcomes ADD COLUMN timezone TEXT",
+    "ALTER TABLE fired_routes ADD COLUMN desk_state TEXT NOT NULL DEFAULT 'open'",
+    "ALTER TABLE fired_routes ADD COLUMN acknowledged_by TEXT",
+    "ALTER TABLE fired_routes ADD COLUMN acknowledged_at TEXT",
+    "ALTER TABLE fired_routes ADD COLUMN closed_by TEXT",
+    "ALTER TABLE fired_routes ADD COLUMN closed_at TEXT",
+};
+
 // On SQLite, a table keyed by its PRIMARY KEY alone is one B-tree instead of
 // a table plus a key index, which halves the pages each commit writes.
 std::string with_dialect(const char* statement, Dialect dialect) {
@@ -175,8 +190,8 @@ std::string with_dialect(const char* statement, Dialect dialect) {
 }
 
 // Migration N brings the schema from version N-1 to N.
-const std::vector<const std::vector<const char*>*> kMigrations = {&kMigration1, &kMigration2,
-                                                                  &kMigration3, &kMigration4};
+const std::vector<const std::vector<const char*>*> kMigrations = {
+    &kMigration1, &kMigration2, &kMigration3, &kMigration4, &kMigration5};
 
 }  // namespace
 

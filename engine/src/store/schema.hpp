@@ -11,7 +11,7 @@ namespace vigie::store {
 enum class Dialect { kSqlite, kPostgresql };
 
 // The schema version this engine writes.
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 // Returns the version recorded in `sql`'s schema_version table, 0 for an
 // empty database. Throws soci::soci_error.

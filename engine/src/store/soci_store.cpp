@@ -93,12 +93,14 @@ void SociStore::prepare_statements() {
                                           ":cycle, :contact_id, :attempt, :question, :value)",
                           soci::use(campaign_), soci::use(b.cycle), soci::use(b.contact_id),
                           soci::use(b.attempt), soci::use(b.name), soci::use(b.value)));
-  insert_outcome_.emplace((sql_.prepare << "INSERT INTO outcomes (campaign, cycle, contact_id, "
-                                           "outcome, useful, attempts) VALUES (:campaign, "
-                                           ":cycle, :contact_id, :outcome, :useful, :attempts) "
-                                           "ON CONFLICT DO NOTHING",
-                           soci::use(campaign_), soci::use(b.cycle), soci::use(b.contact_id),
-                           soci::use(b.outcome), soci::use(b.useful), soci::use(b.attempts)));
+  insert_outcome_.emplace(
+      (sql_.prepare << "INSERT INTO outcomes (campaign, cycle, contact_id, outcome, useful, "
+                       "attempts, decided_at, timezone) VALUES (:campaign, :cycle, :contact_id, "
+                       ":outcome, :useful, :attempts, :decided_at, :timezone) ON CONFLICT DO "
+                       "NOTHING",
+       soci::use(campaign_), soci::use(b.cycle), soci::use(b.contact_id), soci::use(b.outcome),
+       soci::use(b.useful), soci::use(b.attempts), soci::use(b.decided_at, b.decided_indicator),
+       soci::use(b.timezone, b.timezone_indicator)));
   insert_score_.emplace((sql_.prepare << "INSERT INTO scores (campaign, cycle, contact_id, "
                                          "score, value) VALUES (:campaign, :cycle, "
                                          ":contact_id, :score, :value)",

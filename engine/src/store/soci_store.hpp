@@ -64,6 +64,17 @@ class SociStore final : public Store {
                                                                    int attempt) override;
   std::optional<OutcomeRecord> stored_outcome(int cycle, const std::string& contact_id) override;
 
+  void select_campaign(const std::string& campaign) override;
+  std::vector<CycleRecord> cycles() override;
+  std::vector<ContactRecord> contacts(int cycle) override;
+  std::optional<ContactRecord> stored_contact(int cycle, const std::string& contact_id) override;
+  std::vector<AttemptRecord> attempts(int cycle) override;
+  std::vector<OutcomeRecord> outcomes(int cycle) override;
+  std::vector<DeskRecord> desk_records() override;
+  void set_desk_state(const DeskRecord& record) override;
+  void record_together(const std::vector<AttemptRecord>& attempts,
+                       const std::vector<OutcomeRecord>& outcomes) override;
+
   std::int64_t count_attempts(int cycle) override;
   std::int64_t count_outcomes(int cycle) override;
   std::int64_t count_routes(int cycle) override;
@@ -87,6 +98,10 @@ class SociStore final : public Store {
     std::string callback_at;
     soci::indicator callback_indicator = soci::i_null;
     std::string outcome;
+    std::string decided_at;
+    soci::indicator decided_indicator = soci::i_null;
+    std::string timezone;
+    soci::indicator timezone_indicator = soci::i_null;
     int useful = 0;
     int attempts = 0;
     double number = 0;
@@ -125,6 +140,9 @@ class SociStore final : public Store {
   bool try_claim(const QueueClaim& candidate, const std::string& phone, std::int64_t now_ms,
                  std::chrono::milliseconds lease);
   bool write_step(const QueueClaim& claim, const QueueStep& step);
+  // Live campaign reads (soci_store_live.cpp): the contacts of a cycle,
+  // all of them or the one named `only`.
+  std::vector<ContactRecord> read_contacts(int cycle, const std::string* only);
   void update_alert(int cycle, const std::string& route, const std::string& contact_id,
                     const char* assignment, std::string_view action);
   std::int64_t count_rows(const char* table, int cycle);

@@ -394,12 +394,18 @@ std::optional<OutcomeRecord> SociStore::stored_outcome(int cycle, const std::str
   try {
     flush();
     int useful = 0;
-    sql_ << "SELECT outcome, useful, attempts FROM outcomes WHERE campaign = :campaign AND cycle "
-            "= :cycle AND contact_id = :contact_id",
+    std::string decided_at;
+    soci::indicator decided_indicator = soci::i_null;
+    soci::indicator timezone_indicator = soci::i_null;
+    sql_ << "SELECT outcome, useful, attempts, decided_at, timezone FROM outcomes WHERE campaign "
+            "= :campaign AND cycle = :cycle AND contact_id = :contact_id",
         soci::use(campaign_), soci::use(cycle), soci::use(contact_id), soci::into(record.outcome),
-        soci::into(useful), soci::into(record.attempts);
+        soci::into(useful), soci::into(record.attempts), soci::into(decided_at, decided_indicator),
+        soci::into(record.timezone, timezone_indicator);
     if (!sql_.got_data()) return std::nullopt;
     record.useful = useful != 0;
+    if (decided_indicator == soci::i_ok) record.decided_at = parse_instant(decided_at, label());
+    if (timezone_indicator != soci::i_ok) record.timezone.clear();
 
     soci::rowset<soci::row> scores =
         (sql_.prepare << "SELECT score, value FROM scores WHERE campaign = :campaign AND cycle = "

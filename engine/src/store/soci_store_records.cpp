@@ -89,6 +89,10 @@ bool SociStore::record_outcome(const OutcomeRecord& outcome) {
   b.outcome = outcome.outcome;
   b.useful = outcome.useful ? 1 : 0;
   b.attempts = outcome.attempts;
+  b.decided_indicator = outcome.decided_at ? soci::i_ok : soci::i_null;
+  b.decided_at = outcome.decided_at ? format_instant(*outcome.decided_at) : std::string();
+  b.timezone_indicator = outcome.timezone.empty() ? soci::i_null : soci::i_ok;
+  b.timezone = outcome.timezone;
 
   try {
     begin_write();

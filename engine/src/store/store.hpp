@@ -78,6 +78,34 @@ struct OutcomeRecord {
   int attempts = 0;
   std::vector<std::pair<std::string, double>> scores;
   std::vector<FiredRoute> routes;
+  // When the contact left the cycle, and the contact's IANA time zone.
+  // Stored since schema version 5; older rows read back without them.
+  std::optional<common::Instant> decided_at;
+  std::string timezone;
+};
+
+// A cycle of the selected campaign.
+struct CycleRecord {
+  int cycle = 1;
+  common::Instant started{};
+  std::optional<common::Instant> ended;  // nullopt while the cycle is open
+};
+
+// A fired route on the alert desk of `vigie serve`: the outbox row and
+// what the intervention team did with it. `state` is "open",
+// "acknowledged" or "closed".
+struct DeskRecord {
+  int cycle = 1;
+  std::string route;
+  std::string contact_id;
+  std::string notifier;
+  common::Instant due{};
+  bool delivered = false;
+  std::string state = "open";
+  std::string acknowledged_by;
+  std::optional<common::Instant> acknowledged_at;
+  std::string closed_by;
+  std::optional<common::Instant> closed_at;
 };
 
 // A cycle removed by a purge, and the cycles a purge had to keep.
@@ -239,6 +267,34 @@ class Store {
   // The stored outcome of a contact with its scores and fired routes.
   // Works on every backend.
   virtual std::optional<OutcomeRecord> stored_outcome(int cycle, const std::string& contact_id) = 0;
+
+  // Live campaigns (`vigie serve`). A live campaign reads its whole state
+  // back from the store when the service starts again.
+  //
+  // Selects the campaign that the calls below and the outbox calls read
+  // and write, without starting or reopening a cycle (begin_cycle does).
+  virtual void select_campaign(const std::string& campaign) = 0;
+  // The cycles of the selected campaign, by number.
+  virtual std::vector<CycleRecord> cycles() = 0;
+  // The register snapshot of a cycle, by contact id, and one contact of it.
+  virtual std::vector<ContactRecord> contacts(int cycle) = 0;
+  virtual std::optional<ContactRecord> stored_contact(int cycle, const std::string& contact_id) = 0;
+  // Every attempt of a cycle with its answers, by contact then attempt.
+  virtual std::vector<AttemptRecord> attempts(int cycle) = 0;
+  // Every outcome of a cycle with its scores and fired routes, by contact.
+  virtual std::vector<OutcomeRecord> outcomes(int cycle) = 0;
+  // Every fired route of the selected campaign with its desk state, by
+  // cycle, decision instant, route and contact.
+  virtual std::vector<DeskRecord> desk_records() = 0;
+  // Sets the desk state of a fired route: `record` gives the cycle, route,
+  // contact, state and who did what when. Throws StoreError when no such
+  // route fired.
+  virtual void set_desk_state(const DeskRecord& record) = 0;
+  // Stores attempts and outcomes, as record_attempt and record_outcome do,
+  // in one transaction: all of them or none. Commits anything gathered by
+  // group commit first.
+  virtual void record_together(const std::vector<AttemptRecord>& attempts,
+                               const std::vector<OutcomeRecord>& outcomes) = 0;
 
   // Counts, for tests and summaries.
   virtual std::int64_t count_attempts(int cycle) = 0;
