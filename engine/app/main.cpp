@@ -1,4 +1,5 @@
-// The `vigie` command line: check campaigns, explain their rules, run them one-shot.
+// The `vigie` command line: check campaigns, explain their rules, run them one-shot
+// or live as a service.
 
 #include <unistd.h>
 
@@ -15,6 +16,7 @@
 #include "app/fmt_command.hpp"
 #include "app/import_command.hpp"
 #include "app/purge_command.hpp"
+#include "app/serve_command.hpp"
 #include "app/work_command.hpp"
 
 int main(int argc, char** argv) {
@@ -186,6 +188,19 @@ int main(int argc, char** argv) {
   explain_cmd->add_option("--cycle", explain.inputs.cycle, "Cycle number, from 1; default: 1");
   explain_cmd->add_flag("--json", explain.json, "Print the explanation as JSON");
 
+  vigie::app::ServeCommand serve;
+  CLI::App* serve_cmd = app.add_subcommand(
+      "serve",
+      "Run the config's campaigns live: HTTP API and web console for agents, teams and "
+      "supervisors");
+  serve_cmd
+      ->add_option("--config", serve.config_path,
+                   "Engine config (YAML) with a `service:` section (see examples/serve.yaml)")
+      ->required();
+
+  CLI::App* passwd_cmd = app.add_subcommand(
+      "passwd", "Read a password on standard input and print its Argon2id hash for `users:`");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -210,6 +225,8 @@ int main(int argc, char** argv) {
   if (*plan_cmd) return vigie::app::run_plan(plan, std::cout, std::cerr);
   if (*import_cmd) return vigie::app::run_import(import, std::cout, std::cerr);
   if (*purge_cmd) return vigie::app::run_purge(purge, std::cout, std::cerr);
+  if (*serve_cmd) return vigie::app::run_serve(serve, std::cerr);
+  if (*passwd_cmd) return vigie::app::run_passwd(std::cin, std::cout, std::cerr);
   if (*work_cmd) {
     spdlog::set_level(work_quiet ? spdlog::level::err : spdlog::level::info);
     work.out_given = work_out_opt->count() > 0;

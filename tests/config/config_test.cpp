@@ -131,7 +131,7 @@ TEST_CASE("config mistakes name file, line and column", "[config]") {
        "cfg.yaml:1:1: unknown key 'plugins_path'; did you mean 'plugin_path'?"},
       {"listen: 8080\n",
        "cfg.yaml:1:1: unknown key 'listen'; the known keys are store, plugin_path, agents, "
-       "sources, dialer, notifiers, pricing"},
+       "sources, dialer, notifiers, pricing, service"},
       {"store: a.db\nstore: b.db\n",
        "cfg.yaml:2:1: duplicate key 'store'; its first use is on line 1, keep only one"},
       // Missing plugin keys: the position is the instance's mapping.

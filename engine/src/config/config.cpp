@@ -20,8 +20,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::array<std::string_view, 7> kTopLevelKeys = {
-    "store", "plugin_path", "agents", "sources", "dialer", "notifiers", "pricing"};
+constexpr std::array<std::string_view, 8> kTopLevelKeys = {
+    "store", "plugin_path", "agents", "sources", "dialer", "notifiers", "pricing", "service"};
 
 // Reads one config text; every error names `path_` and a 1-based position.
 class Reader {
@@ -157,6 +157,11 @@ void Reader::read_entry(const std::string& key, const YAML::Node& value,
     config_.notifiers = read_instances(key, "notifier", value, key_mark);
   } else if (key == "pricing") {
     config_.pricing = read_instances(key, "pricing", value, key_mark);
+  } else if (key == "service") {
+    // `vigie serve` reads this section itself (service/service_config.cpp).
+    config_.service = value;
+    config_.service_line = key_mark.line + 1;
+    config_.service_column = key_mark.column + 1;
   }
 }
 

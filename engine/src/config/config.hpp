@@ -38,6 +38,12 @@ struct EngineConfig {
   std::optional<Instance> dialer;
   std::map<std::string, Instance> notifiers;
   std::map<std::string, Instance> pricing;
+  // The `service:` section, kept as YAML for `vigie serve` to validate;
+  // undefined when the file has none. The line and column (1-based) are the
+  // key's, for errors about a section that is empty.
+  YAML::Node service;
+  int service_line = 0;
+  int service_column = 0;
 };
 
 // Loads and validates the top-level structure (unknown top-level keys,
