@@ -13,7 +13,7 @@ PACKAGES := build-essential cmake pkg-config uuid-dev tzdata \
   antlr4 libantlr4-runtime-dev libboost-dev libboost-filesystem-dev \
   libyaml-cpp-dev libsoci-dev libsqlite3-dev libpq-dev postgresql catch2 \
   libhowardhinnant-date-dev libphonenumber-dev libcli11-dev libspdlog-dev \
-  nlohmann-json3-dev libcpp-httplib-dev libssl-dev
+  nlohmann-json3-dev libcpp-httplib-dev libssl-dev libsodium-dev openssl chromium
 BENCH_PACKAGES := libbenchmark-dev
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 
@@ -25,8 +25,14 @@ DEMO_ARGS := run campaigns/canicule.vigie \
 
 all: build
 
+# The browser tests of the web console drive Debian's Chromium with
+# playwright-core from the npm registry (tests/browser/package-lock.json).
 deps:
 	@./scripts/install-deps.sh $(PACKAGES)
+	@if [ ! -d tests/browser/node_modules ]; then \
+	  command -v npm >/dev/null || ./scripts/install-deps.sh nodejs npm; \
+	  (cd tests/browser && npm ci --no-audit --no-fund); \
+	fi
 
 $(BUILD_DIR)/CMakeCache.txt:
 	cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS)

@@ -1,0 +1,103 @@
+// The client of the Vigie HTTP API. The session lives in the HttpOnly
+// cookie; this module keeps the session's CSRF token and sends it as
+// X-CSRF-Token on every request that changes something.
+
+let csrfToken = null;
+let expiredHandler = () => {};
+
+// An error response of the API: `status` is the HTTP status (0 when the
+// server could not be reached), `code` and `message` come from the body
+// {"error": {"code", "message"}}, `retryAfter` from the Retry-After header
+// in seconds.
+export class ApiError extends Error {
+  constructor(status, code, message, details = {}) {
+    super(message || code || `HTTP ${status}`);
+    this.status = status;
+    this.code = code;
+    this.details = details;
+    this.retryAfter = details.retryAfter ?? null;
+  }
+}
+
+export function setCsrfToken(token) {
+  csrfToken = token;
+}
+
+// Registers the function called when a request gets 401 because the
+// session ended (expired, or logged out elsewhere).
+export function onSessionExpired(handler) {
+  expiredHandler = handler;
+}
+
+function retryAfterSeconds(response) {
+  const header = response.headers.get('Retry-After');
+  if (!header) return null;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+async function readBody(response) {
+  if (response.status === 204) return null;
+  const type = response.headers.get('Content-Type') || '';
+  if (!type.includes('json')) return null;
+  try {
+    return await response.json();
+  } catch {
+    return null;
+  }
+}
+
+async function send(method, path, body) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+
+  try {
+    return await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
+  } catch (error) {
+    throw new ApiError(0, 'network', error.message);
+  }
+}
+
+// Sends a request and returns the parsed JSON body (null for 204).
+// Options: `session: false` for the requests whose 401 does not mean an
+// expired session (login and the first session check).
+export async function api(method, path, body, { session = true } = {}) {
+  let response = await send(method, path, body);
+
+  // A CSRF rejection happens when the session was renewed in another tab:
+  // fetch the current token once and try again.
+  if (response.status === 403 && method !== 'GET' && session) {
+    const data = await readBody(response.clone());
+    if (data?.error?.code === 'csrf') {
+      const current = await send('GET', '/api/session');
+      if (current.ok) {
+        setCsrfToken((await readBody(current))?.csrf_token ?? null);
+        response = await send(method, path, body);
+      }
+    }
+  }
+
+  const data = await readBody(response);
+  if (response.ok) return data;
+
+  const error = data?.error ?? {};
+  const failure = new ApiError(response.status, error.code, error.message, {
+    ...error,
+    retryAfter: retryAfterSeconds(response),
+  });
+  if (response.status === 401 && session) expiredHandler(failure);
+  throw failure;
+}
+
+export const get = (path, options) => api('GET', path, undefined, options);
+export const post = (path, body = {}, options) => api('POST', path, body, options);
+export const del = (path, options) => api('DELETE', path, undefined, options);
