@@ -15,13 +15,13 @@
 
 #include "runtime/live.hpp"
 #include "service/audit.hpp"
+#include "service/json.hpp"
 
 namespace vigie::service {
 
 namespace {
 
 namespace fs = std::filesystem;
-using Json = nlohmann::ordered_json;
 
 constexpr std::size_t kMaxAlertName = 64;
 
@@ -31,17 +31,6 @@ std::optional<common::Instant> parse_iso_utc(const std::string& text) {
   in >> date::parse("%FT%TZ", at);
   if (in.fail()) return std::nullopt;
   return at;
-}
-
-Json to_json(const AlertRecord& alert) {
-  Json out;
-  out["name"] = alert.name;
-  out["level"] = alert.level;
-  out["active"] = alert.active;
-  out["raised_at"] = iso_utc(alert.raised_at);
-  out["raised_by"] = alert.raised_by;
-  out["ended_at"] = alert.ended_at ? Json(iso_utc(*alert.ended_at)) : Json(nullptr);
-  return out;
 }
 
 AlertRecord from_json(const Json& item, const std::string& path) {
