@@ -47,6 +47,10 @@ struct Options {
   double p99_limit_ms = 0;  // 0: report only
   double completed_share = 0.7;
   std::string raise_alert;  // NAME:LEVEL, raised by the supervisor first
+  // How long an agent spends on a call, between taking the contact and
+  // submitting it, drawn uniformly; 0 and 0 make a saturation test.
+  int call_min_ms = 0;
+  int call_max_ms = 0;
 };
 
 // One logged-in HTTP session with its cookie and CSRF token.
@@ -188,6 +192,10 @@ bool complete_handout(Session& session, Shared& shared, const Options& options, 
                       std::mt19937& random) {
   const json& people = handout.at("people");
   std::string token = handout.at("token");
+  if (options.call_max_ms > 0) {
+    std::uniform_int_distribution<int> call_ms(options.call_min_ms, options.call_max_ms);
+    std::this_thread::sleep_for(std::chrono::milliseconds(call_ms(random)));
+  }
   bool answered = std::uniform_real_distribution<double>(0, 1)(random) < options.completed_share;
 
   json submission = {{"token", token}, {"talk_s", answered ? 180 : 0}, {"people", json::array()}};
@@ -346,9 +354,20 @@ int main(int argc, char** argv) {
   app.add_option("--campaign", options.campaign, "The campaign the agents call for")->required();
   app.add_option("--p99-limit-ms", options.p99_limit_ms,
                  "Fail when the p99 of next or submit exceeds this many milliseconds");
+  app.add_option("--call-min-ms", options.call_min_ms,
+                 "Shortest time an agent spends on a call before submitting, in ms")
+      ->check(CLI::Range(0, 600000));
+  app.add_option("--call-max-ms", options.call_max_ms,
+                 "Longest time an agent spends on a call before submitting, in ms")
+      ->check(CLI::Range(0, 600000));
   app.add_option("--raise-alert", options.raise_alert,
                  "Raise this alert (NAME:LEVEL) as the supervisor before the agents start");
   CLI11_PARSE(app, argc, argv);
+  if (options.call_max_ms < options.call_min_ms) {
+    std::cerr << "load_agents: --call-max-ms " << options.call_max_ms << " is below --call-min-ms "
+              << options.call_min_ms << "\n";
+    return 2;
+  }
 
   if (!options.raise_alert.empty()) {
     std::string error;
@@ -399,6 +418,7 @@ int main(int argc, char** argv) {
   json report = {
       {"agents", options.agents},
       {"seconds", elapsed},
+      {"call_ms", {options.call_min_ms, options.call_max_ms}},
       {"handouts", shared.handouts.load()},
       {"results_accepted", shared.accepted.size()},
       {"results_missing", missing},

@@ -4,7 +4,10 @@
 # the load generator for SECONDS seconds against it over loopback. Stops
 # the service with SIGTERM and requires a clean exit.
 #
-# usage: run_load.sh VIGIE LOAD_AGENTS AGENTS SECONDS [P99_LIMIT_MS]
+# CALL_MS is MIN-MAX, the time each agent spends on a call before
+# submitting it (default 0-0: agents submit at once, a saturation test).
+#
+# usage: run_load.sh VIGIE LOAD_AGENTS AGENTS SECONDS [P99_LIMIT_MS] [CALL_MS]
 set -eu
 
 vigie=$1
@@ -12,6 +15,9 @@ load=$2
 agents=$3
 seconds=$4
 p99_limit=${5:-0}
+call_ms=${6:-0-0}
+call_min=${call_ms%-*}
+call_max=${call_ms#*-}
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 
 work=$(mktemp -d)
@@ -77,7 +83,8 @@ status=0
 "$load" --port "$port" --agents "$agents" --duration "$seconds" \
   --user-prefix load --password load-password \
   --supervisor superviseur --supervisor-password supervisor-password \
-  --campaign canicule --raise-alert canicule:3 --p99-limit-ms "$p99_limit" || status=$?
+  --campaign canicule --raise-alert canicule:3 --p99-limit-ms "$p99_limit" \
+  --call-min-ms "$call_min" --call-max-ms "$call_max" || status=$?
 
 kill -TERM "$server"
 serve_status=0
