@@ -1,6 +1,7 @@
 #include "app/serve_command.hpp"
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -87,6 +88,12 @@ void wipe(std::string& secret) {
 }  // namespace
 
 int run_serve(const ServeCommand& command, std::ostream& err) {
+  // The data folder contains personal data: the SQLite stores with their -wal
+  // and -shm files, the notifiers' CSV files and the audit log. SQLite and
+  // the notifiers create files 0644, so the umask keeps every file and folder
+  // the service creates readable by its own user only.
+  ::umask(077);
+
   // Block the stop signals in every thread the service starts, so that
   // only sigwait below receives them.
   const sigset_t signals = stop_signals();
@@ -116,12 +123,21 @@ int run_passwd(std::istream& in, std::ostream& out, std::ostream& err) {
   if (terminal) {
     std::signal(SIGINT, restore_echo_and_exit);
     std::signal(SIGTERM, restore_echo_and_exit);
+    if (!read_hidden("Password: ", password, err)) {
+      err << "vigie: no password read; type it, then Enter\n";
+      return 2;
+    }
+    // Asking to repeat an empty password would only delay the same error.
+    if (password.empty()) {
+      err << "vigie: the password is empty; choose a non-empty one\n";
+      return 2;
+    }
     std::string again;
-    const bool read = read_hidden("Password: ", password, err) &&
-                      read_hidden("Repeat the password: ", again, err);
+    const bool read = read_hidden("Repeat the password: ", again, err);
     const bool same = read && password == again;
     wipe(again);
     if (!read) {
+      wipe(password);
       err << "vigie: no password read; type it, then Enter\n";
       return 2;
     }
@@ -139,6 +155,11 @@ int run_passwd(std::istream& in, std::ostream& out, std::ostream& err) {
 
   if (password.empty()) {
     err << "vigie: the password is empty; choose a non-empty one\n";
+    return 2;
+  }
+  if (password.find_first_not_of(" \t") == std::string::npos) {
+    wipe(password);
+    err << "vigie: the password has only spaces; choose one with other characters\n";
     return 2;
   }
   try {

@@ -31,13 +31,13 @@ after(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-// Starts a mock on a roster made of `rows` (CSV lines without the header),
-// or the default roster. Returns {base, service, stop}.
-async function mock(rows) {
+// Starts a mock on a roster made of `rows` (CSV lines without the header
+// line `header`), or the default roster. Returns {base, service, stop}.
+async function mock(rows, header = ROSTER_HEADER) {
   let rosterPath;
   if (rows) {
     rosterPath = join(scratch, `roster-${Date.now()}-${Math.random().toString(36).slice(2)}.csv`);
-    writeFileSync(rosterPath, [ROSTER_HEADER, ...rows].join('\n') + '\n');
+    writeFileSync(rosterPath, [header, ...rows].join('\n') + '\n');
   }
   const { server, port, service } = await startMockServer({ consoleDir: CONSOLE_DIR, rosterPath });
   return {
@@ -67,6 +67,16 @@ function recordPosts(page, path) {
 }
 
 const text = (page, selector) => page.locator(selector).textContent();
+
+// Waits until `condition()` holds, checking every 50 ms for at most 5 s;
+// for conditions on what the test records on the Node side.
+async function until(condition, what) {
+  for (let waited = 0; waited < 5000; waited += 50) {
+    if (condition()) return;
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
 const focusedId = (page) => page.evaluate(() => document.activeElement?.id ?? '');
 
 async function takeContact(page) {
@@ -151,7 +161,7 @@ test('no cycle, then nothing due', async () => {
       await page.keyboard.press('Alt+N');
       await page.waitForFunction(() => document.querySelector('#desk-idle-message')?.textContent.includes('Prochain contact prévu'));
       // no_answer is retried after 2 h: 10:0x + 2 h in Paris.
-      assert.match(await text(page, '#desk-idle-message'), /Prochain contact prévu : lun\. 24 juin 2019, 12:0\d UTC\+2\./);
+      assert.match(await text(page, '#desk-idle-message'), /Prochain contact prévu : lun\. 24 juin 2019, 12:0\d \(heure de Paris\)\./);
     });
   } finally {
     await server.stop();
@@ -228,8 +238,25 @@ test('callback time and field errors', async () => {
       assert.equal(await text(page, '#p0-q-temp-error'), 'Saisissez un nombre entre 10 et 45.');
       await page.waitForFunction(() => document.querySelector('#alert')?.textContent.includes('2 erreur(s)'));
 
+      // The callback time is typed as DD/MM/YYYY HH:MM and checked here.
       await page.locator('#p0-q-temp-input').fill('31');
-      await page.locator('#p0-callback').fill('2019-06-25T15:00');
+      assert.equal(await page.locator('#p0-callback').getAttribute('type'), 'text');
+      await page.locator('#p0-callback').fill('31/06/2019 15:00');
+      await page.locator('#submit-contact').click();
+      await page.waitForFunction(() => document.querySelector('#p0-callback-error')?.textContent.includes('JJ/MM/AAAA'));
+      assert.equal(await focusedId(page), 'p0-callback');
+      await page.locator('#p0-callback').fill('25/06/2019 15:00');
+
+      // A known error code is shown in French, without the server's English text.
+      await page.route('**/api/desk/submit', (route) => route.fulfill({
+        status: 409, contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'conflict', message: 'contact T001 was decided by another agent' } }),
+      }));
+      await page.locator('#submit-contact').click();
+      await page.waitForFunction(() => document.querySelector('#form-error')?.textContent.includes('Conflit'));
+      assert.equal(await text(page, '#form-error'), 'Conflit avec une modification faite entre-temps. Actualisez puis recommencez.');
+      assert.doesNotMatch(await text(page, '#form-error'), /another agent/);
+      await page.unroute('**/api/desk/submit');
 
       // A rejection the console cannot foresee lands next to the question
       // the server's message names.
@@ -239,7 +266,8 @@ test('callback time and field errors', async () => {
       }));
       await page.locator('#submit-contact').click();
       await page.waitForFunction(() => document.activeElement?.id === 'p0-q-visits-daily');
-      assert.match(await text(page, '#p0-q-visits-error'), /question 'visits'/);
+      // For `invalid`, the server's detail follows the French message.
+      assert.match(await text(page, '#p0-q-visits-error'), /^Données refusées par le serveur\. Détail \(en anglais\) : .*question 'visits'/);
       assert.equal(await text(page, '#p0-callback-error'), '');
       await page.unroute('**/api/desk/submit');
 
@@ -248,7 +276,7 @@ test('callback time and field errors', async () => {
       await page.locator('#desk-idle-message').waitFor();
       assert.equal(submits[0].people[0].callback_local, '2019-06-25T15:00');
       assert.equal(submits[0].people[0].disposition, 'callback');
-      assert.match(await text(page, '#desk-idle-message'), /nouvelle tentative prévue mar\. 25 juin 2019, 15:00 UTC\+2/);
+      assert.match(await text(page, '#desk-idle-message'), /nouvelle tentative prévue mar\. 25 juin 2019, 15:00 \(heure de Paris\)/);
     });
   } finally {
     await server.stop();
@@ -299,7 +327,7 @@ test('English desk labels and dates', async () => {
       assert.match(await text(page, '#p0-title'), /^Person 1 of 1: /);
       assert.match(await text(page, '#p0-q-alone'), /Yes.*No/s);
       assert.equal(await page.locator('#p0-disposition option[value=no_answer]').textContent(), 'No answer');
-      assert.match(await text(page, '#hold-expiry'), /until Mon, 24 Jun 2019, 10:0\d CEST/);
+      assert.match(await text(page, '#hold-expiry'), /until Mon, 24 Jun 2019, 10:0\d \(Paris time\)/);
 
       // Switching back keeps the answers already given.
       await page.locator('#p0-q-alone-yes').check();
@@ -344,6 +372,10 @@ test('role tabs and alert desk actions', async () => {
       await page.waitForFunction(() => document.querySelector('#status')?.textContent.includes('1 nouvelle(s) alerte(s).'));
       await row.locator('button[data-action=ack]').click();
       await page.locator('tr.alert-row[data-state=acknowledged]').waitFor();
+      // The route's title comes first, its id only as secondary text.
+      assert.match(await text(page, 'tr.alert-row td:nth-child(2) strong'), /^Suivi social$/);
+      assert.equal(await text(page, 'tr.alert-row .route-id'), 'Identifiant : social');
+      assert.match(await text(page, 'tr.alert-row ul.scores'), /Risk : \d/);
       assert.equal(await page.evaluate(() => document.activeElement?.dataset.action), 'close');
       await page.keyboard.press('Enter');
       await page.locator('#alerts-empty').waitFor();
@@ -359,9 +391,191 @@ test('role tabs and alert desk actions', async () => {
       await page.locator('#raise-level').fill('200');
       await page.keyboard.press('Enter');
       assert.equal(await text(page, '#raise-error'), 'Le niveau est un nombre entier de 0 à 100.');
-      await page.locator('button', { hasText: 'Lever l’alerte' }).click();
+      await page.locator('#raise-level').fill('4');
+      await page.keyboard.press('Enter');
+      await page.locator('#city-alerts tr[data-alert=canicule] td:nth-child(2)', { hasText: '4' }).waitFor();
+      assert.equal(await page.locator('#raise-name').inputValue(), '');
+      assert.equal(await page.locator('#raise-level').inputValue(), '');
+
+      // Ending an alert asks first; cancelling keeps it raised.
+      const dialogs = [];
+      page.once('dialog', (dialog) => {
+        dialogs.push(dialog.message());
+        dialog.dismiss();
+      });
+      const endButton = page.locator('button', { hasText: 'Lever l’alerte' });
+      await endButton.focus();
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.querySelector('#status')?.textContent.includes('maintenue'));
+      assert.deepEqual(dialogs, ['Lever l’alerte canicule ?']);
+      assert.equal(await page.locator('#city-alerts .badge', { hasText: 'Active' }).count(), 1);
+      page.once('dialog', (dialog) => dialog.accept());
+      await page.keyboard.press('Enter');
       await page.locator('#city-alerts .badge', { hasText: 'Levée' }).waitFor();
       assert.match(await text(page, '#campaigns'), /non atteint/);
+    });
+  } finally {
+    await server.stop();
+  }
+});
+
+test('short hold gets faster heartbeats', async () => {
+  const server = await mock();
+  try {
+    await raiseAlert(server.base);
+    await hook(server.base, '/mock/hold-timeout', { seconds: 15 });
+    await withPage(browser.context, 'short-hold', async (page) => {
+      await page.clock.install();
+      const beats = recordPosts(page, '/api/desk/heartbeat');
+      await login(page, server.base, 'agent1', USERS.agent1.password);
+      await takeContact(page);
+
+      // A third of 15 s: the first beat comes after 5 s, not 20 s.
+      await page.clock.runFor(4000);
+      assert.equal(beats.length, 0);
+      await page.clock.runFor(1500);
+      await until(() => beats.length === 1, 'the first heartbeat');
+
+      // Each response plans the next beat from the new expires_at.
+      await page.clock.runFor(5500);
+      await until(() => beats.length === 2, 'the second heartbeat');
+      assert.equal(await page.locator('#contact-form').count(), 1);
+    });
+  } finally {
+    await server.stop();
+  }
+});
+
+test('multiple choice by keyboard only', async () => {
+  const server = await mock();
+  try {
+    await raiseAlert(server.base);
+    await withPage(browser.context, 'multi-keyboard', async (page) => {
+      const settles = recordPosts(page, '/api/desk/settle');
+      await login(page, server.base, 'agent1', USERS.agent1.password);
+      await takeContact(page);
+      const number = (id) => page.locator(`#p0-q-${id} .question-number`).textContent();
+
+      // Hidden conditional questions take no number.
+      assert.equal(await page.locator('#p0-q-symptoms').isHidden(), true);
+      assert.deepEqual([await number('alone'), await number('health'), await number('visits'), await number('temp')],
+        ['1. ', '2. ', '3. ', '4. ']);
+
+      await page.keyboard.press('1');
+      assert.equal(await page.locator('#p0-q-alone-yes').isChecked(), true);
+      await page.keyboard.press('Tab');
+      assert.equal(await focusedId(page), 'p0-q-health-yes');
+      await page.keyboard.press('1');
+      await page.locator('#p0-q-symptoms').waitFor({ state: 'visible' });
+      assert.deepEqual([await number('symptoms'), await number('visits'), await number('temp')], ['3. ', '4. ', '5. ']);
+
+      // Tab enters the checkbox group once; arrows move, Space and digits toggle.
+      await page.keyboard.press('Tab');
+      assert.equal(await focusedId(page), 'p0-q-symptoms-fatigue');
+      await page.keyboard.press('ArrowDown');
+      assert.equal(await focusedId(page), 'p0-q-symptoms-confusion');
+      await page.keyboard.press('Space');
+      await page.keyboard.press('3');
+      assert.equal(await focusedId(page), 'p0-q-symptoms-thirst');
+      await page.keyboard.press('3');
+      await page.keyboard.press('ArrowUp');
+      assert.equal(await focusedId(page), 'p0-q-symptoms-confusion');
+      const ticked = () => page.evaluate(() =>
+        [...document.querySelectorAll('#p0-q-symptoms input:checked')].map((input) => input.value));
+      assert.deepEqual(await ticked(), ['confusion']);
+
+      // Tab leaves the group for the next question; digits there touch that question only.
+      await page.keyboard.press('Tab');
+      assert.equal(await focusedId(page), 'p0-q-visits-daily');
+      await page.keyboard.press('2');
+      assert.equal(await page.locator('#p0-q-visits-weekly').isChecked(), true);
+      assert.deepEqual(await ticked(), ['confusion']);
+      await page.keyboard.press('Shift+Tab');
+      assert.equal(await focusedId(page), 'p0-q-symptoms-confusion');
+
+      const symptoms = () => settles.at(-1)?.answers.find((answer) => answer.question === 'symptoms')?.values;
+      await until(() => JSON.stringify(symptoms()) === '["confusion"]', 'a settle with the ticked symptoms');
+    });
+  } finally {
+    await server.stop();
+  }
+});
+
+test('person record shown readably', async () => {
+  const header = 'id;phone;last_name;first_name;lives_alone;date_naissance;derniere_visite;tel_voisin';
+  const server = await mock(['R001;01 99 30 00 01;Lefebvre;Jeanne;true;1938-06-25;2019-06-01;+33199300002'], header);
+  try {
+    await raiseAlert(server.base);
+    await withPage(browser.context, 'person-record', async (page) => {
+      await login(page, server.base, 'agent1', USERS.agent1.password);
+      await takeContact(page);
+      const fields = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('#p0 dl.fields dt')]
+        .map((term) => [term.textContent, term.nextElementSibling.textContent])));
+      assert.deepEqual(fields, {
+        'Last name': 'Lefebvre',
+        'First name': 'Jeanne',
+        'Lives alone': 'Oui',
+        // 24 June 2019 on the service clock, the day before the birthday.
+        'Date naissance': '25/06/1938 (80 ans)',
+        'Derniere visite': '01/06/2019',
+        'Tel voisin': '01 99 30 00 02',
+      });
+      assert.equal(await page.locator('#p0 dl.fields a.phone').getAttribute('href'), 'tel:+33199300002');
+      assert.match(await text(page, '#p0'), /Fuseau horaire : heure de Paris \(Europe\/Paris\)/);
+    });
+  } finally {
+    await server.stop();
+  }
+});
+
+test('incomplete completed questionnaire asks first', async () => {
+  const server = await mock();
+  try {
+    await raiseAlert(server.base);
+    await withPage(browser.context, 'partial', async (page) => {
+      const submits = recordPosts(page, '/api/desk/submit');
+      await login(page, server.base, 'agent1', USERS.agent1.password);
+      await takeContact(page);
+      await page.locator('#p0-q-alone-yes').check();
+      await page.locator('#p0-q-health-no').check();
+      await page.locator('#p0-disposition').selectOption('completed');
+      await page.waitForFunction(() => document.querySelector('#p0-complete')?.textContent === 'Questionnaire incomplet.');
+
+      await page.keyboard.press('Alt+S');
+      await page.waitForFunction(() => document.activeElement?.id === 'form-error');
+      assert.match(await text(page, '#form-error'), /enregistrée comme partielle\. Appuyez de nouveau sur Enregistrer/);
+      assert.equal(submits.length, 0);
+
+      await page.keyboard.press('Alt+S');
+      await page.locator('#desk-idle-message').waitFor();
+      assert.equal(submits.length, 1);
+      assert.match(await text(page, '#desk-idle-message'), /Enregistré comme partiel : questionnaire incomplet\./);
+    });
+  } finally {
+    await server.stop();
+  }
+});
+
+test('shortcut list matches the key handler', async () => {
+  const server = await mock();
+  try {
+    await withPage(browser.context, 'shortcuts', async (page) => {
+      await login(page, server.base, 'polyvalent', USERS.polyvalent.password);
+      const keys = await page.evaluate(() => [...document.querySelectorAll('#shortcut-list dt')].map((term) => term.textContent));
+      for (const key of ['Alt+N', 'Alt+C', 'Alt+D', 'Alt+S', 'Alt+R', 'Alt+L', 'Alt+1 … 3']) assert.ok(keys.includes(key), key);
+      await page.keyboard.press('Alt+L');
+      assert.equal(await focusedId(page), 'language');
+      await page.keyboard.press('Alt+2');
+      await page.locator('#alerts-view').waitFor({ state: 'visible' });
+      const refreshes = recordPosts(page, '/api/desk/alerts');
+      const gets = [];
+      page.on('request', (request) => {
+        if (new URL(request.url()).pathname === '/api/desk/alerts') gets.push(request.method());
+      });
+      await page.keyboard.press('Alt+R');
+      await page.waitForFunction(() => document.querySelector('#status')?.textContent.startsWith('Liste actualisée'));
+      assert.deepEqual(gets, ['GET']);
+      assert.equal(refreshes.length, 0);
     });
   } finally {
     await server.stop();

@@ -76,7 +76,10 @@ test('agent contact fires a route', async () => {
     await page.waitForFunction(() => document.activeElement?.id === 'p0-q-alone-yes');
     routedPerson = (await page.locator('#p0-title').textContent()).replace(/^.*?: /, '').trim();
     assert.match(await page.locator('#phone-link').getAttribute('href'), /^tel:\+\d{6,}$/);
-    assert.match(await page.locator('#p0 .fields').textContent(), /nom/);
+    // Register field names are shown as words, the zone by its city.
+    assert.match(await page.locator('#p0 .fields').textContent(), /Nom/);
+    assert.match(await page.locator('#p0').textContent(), /Fuseau horaire : heure de Paris/);
+    assert.doesNotMatch(await page.locator('#hold-expiry').textContent(), /UTC\+/);
 
     // `symptoms` applies only when health == yes.
     assert.equal(await page.locator('#p0-q-symptoms').isHidden(), true);

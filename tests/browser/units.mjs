@@ -19,8 +19,8 @@ const sources = ['app.js', 'index.html', ...readdirSync(join(CONSOLE_DIR, 'js'))
 
 // Key families that the code builds at run time (`alerts.state.${state}`).
 const FAMILIES = ['alerts.column.', 'alerts.filter.', 'alerts.state.', 'sup.alert_column.', 'sup.deadline_',
-  'sup.export.', 'disposition.', 'outcome.', 'language.'];
-const NAMESPACES = 'app|login|desk|alerts|sup|person|shortcut|key|view|error|duration|answer|disposition|outcome|language';
+  'sup.export.', 'disposition.', 'outcome.', 'language.', 'error.code.'];
+const NAMESPACES = 'app|login|desk|alerts|sup|person|shortcut|key|view|error|duration|answer|disposition|outcome|language|zone';
 
 function literalKeys() {
   const keys = new Map();
@@ -111,4 +111,54 @@ test('serverErrorField finds the field an error names', async () => {
   }
   assert.deepEqual(serverErrorField('invalid', { contact_id: 'T005', question: 'health' }, contacts, questions),
     { contactId: 'T005', target: 'health' });
+});
+
+test('parseCallback reads DD/MM/YYYY HH:MM', async () => {
+  const { parseCallback } = await import(join(CONSOLE_DIR, 'js', 'questionnaire.js'));
+  const cases = [
+    ['25/06/2019 15:00', '2019-06-25T15:00'],
+    [' 5/6/2019 9h05 ', '2019-06-05T09:05'],
+    ['25-06-2019 15:00', '2019-06-25T15:00'],
+    ['31/06/2019 15:00', null],
+    ['25/06/2019 24:00', null],
+    ['25/06/2019 15:60', null],
+    ['2019-06-25T15:00', null],
+    ['06/25/2019 15:00', null],
+    ['', null],
+  ];
+  for (const [text, expected] of cases) assert.equal(parseCallback(text), expected, text);
+});
+
+test('heartbeatDelay is a third of the time left', async () => {
+  const { heartbeatDelay } = await import(join(CONSOLE_DIR, 'js', 'desk.js'));
+  const now = Date.parse('2019-06-24T08:00:00Z');
+  assert.equal(heartbeatDelay('2019-06-24T08:02:00Z', now), 20000);
+  assert.equal(heartbeatDelay('2019-06-24T08:00:30Z', now), 10000);
+  assert.equal(heartbeatDelay('2019-06-24T08:00:01Z', now), 1000);
+  assert.equal(heartbeatDelay('2019-06-24T07:59:00Z', now), 1000);
+  assert.equal(heartbeatDelay('2019-06-24T08:02:00Z', null), 5000);
+});
+
+test('ageOn and humanize for the person record', async () => {
+  const { ageOn, humanize, parseIsoDate } = await import(join(CONSOLE_DIR, 'js', 'i18n.js'));
+  const asOf = new Date('2019-06-24T08:00:00Z');
+  assert.equal(ageOn('1938-06-24', asOf), 81);
+  assert.equal(ageOn('1938-06-25', asOf), 80);
+  assert.equal(ageOn('2020-01-01', asOf), null);
+  assert.equal(ageOn('1938-02-30', asOf), null);
+  assert.equal(parseIsoDate('1938-13-01'), null);
+  assert.equal(humanize('last_name'), 'Last name');
+  assert.equal(humanize('lives_alone'), 'Lives alone');
+  assert.equal(humanize('tz'), 'Tz');
+});
+
+test('describeError translates known codes only', async () => {
+  const { ApiError, describeError } = await import(join(CONSOLE_DIR, 'js', 'api.js'));
+  const translate = (key, params = {}) => `${key}${Object.keys(params).length ? JSON.stringify(params) : ''}`;
+  assert.equal(describeError(new ApiError(409, 'conflict', 'contact T001 is already decided'), translate), 'error.code.conflict');
+  assert.equal(describeError(new ApiError(0, 'network', 'fetch failed'), translate), 'error.network');
+  assert.equal(describeError(new ApiError(400, 'invalid', "level 200 is above 100"), translate),
+    'error.with_detail{"message":"error.code.invalid","detail":"level 200 is above 100"}');
+  assert.equal(describeError(new ApiError(418, 'teapot', 'short and stout'), translate),
+    'error.unknown{"status":418,"message":"short and stout"}');
 });

@@ -48,6 +48,8 @@ void agent_loop(LiveCampaign& live, const std::string& agent, std::atomic<std::i
   std::mt19937 random(seed);
   const std::vector<std::string> dispositions = {"completed", "no_answer", "busy",
                                                  "partial",   "refused",   "callback"};
+  const std::vector<std::string> answered_dispositions = {"completed", "partial", "refused",
+                                                          "callback"};
   while (operations.fetch_add(1) < max_operations) {
     const common::Instant now = kStart + std::chrono::seconds{clock.fetch_add(2)};
     try {
@@ -89,9 +91,16 @@ void agent_loop(LiveCampaign& live, const std::string& agent, std::atomic<std::i
       if (random() % 4 == 0) {
         live.settle(agent, handout.token, dialled, full_answers("yes", "no"), now);
       }
+      // A line disposition (no_answer, busy) covers the whole number, so
+      // the other people of the call then get the same one.
       std::vector<PersonSubmission> entries;
+      const std::string& first = dispositions[random() % dispositions.size()];
+      const bool nobody_answered = first == "no_answer" || first == "busy";
       for (const runtime::PersonRecord& person : handout.people) {
-        const std::string& disposition = dispositions[random() % dispositions.size()];
+        std::string disposition = first;
+        if (entries.size() > 0 && !nobody_answered) {
+          disposition = answered_dispositions[random() % answered_dispositions.size()];
+        }
         std::vector<Answer> answers;
         if (disposition == "completed") answers = full_answers("no", "no");
         entries.push_back(live_test::person(person.contact_id, disposition, answers));

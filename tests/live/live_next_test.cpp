@@ -82,10 +82,10 @@ TEST_CASE("live next never holds a shared number twice", "[live]") {
                 kStart);
   }
   decide_due(live, kStart);
-  // L02 is retried in 1 hour, L03 in 2 hours.
-  live.submit("a0",
-              submission(shared, {person("L02", "partial", {{"alone", {"yes"}}}),
-                                  person("L03", "no_answer")}),
+  // L02 is retried in 1 hour, L03 at the 2 hours it asked for.
+  PersonSubmission later = person("L03", "callback");
+  later.callback_local = LocalDateTime{{2019, 6, 24}, 12, 0, 0};
+  live.submit("a0", submission(shared, {person("L02", "partial", {{"alone", {"yes"}}}), later}),
               kStart);
 
   Handout l02 = take(live, "a1", kStart + kHour);

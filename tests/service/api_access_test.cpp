@@ -234,3 +234,57 @@ TEST_CASE("api rejects invalid bodies with 400", "[service][api]") {
   Client team = served.as("urgence");
   CHECK(team.get("/api/desk/alerts?state=sometimes")->status == 400);
 }
+
+TEST_CASE("api rejects alert names no campaign uses", "[service][api]") {
+  TestService served("alert-names");
+  Client supervisor = served.as("superviseur");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"  canicule ", "starts or ends with a space"},
+      {"canicule\t", "starts or ends with a space"},
+      {std::string("cani\0cule", 9), "contains a control character at byte 5"},
+      {"cani\x1b"
+       "cule",
+       "contains a control character at byte 5"},
+      {"cani\xc2\x85"
+       "cule",
+       "contains a control character at byte 5"},
+      {"\xe2\x80\xae"
+       "canicule",
+       "contains a Unicode bidirectional control at byte 1"},
+      {"canicule\xe2\x81\xa6", "contains a Unicode bidirectional control at byte 9"},
+      {"Canicule",
+       "no loaded campaign listens to alert \"Canicule\"; the campaigns listen to: "
+       "canicule"},
+  };
+  for (const auto& [name, problem] : cases) {
+    INFO(Json(name).dump());
+    auto result = supervisor.post("/api/alerts", {{"name", name}, {"level", 3}});
+    REQUIRE(result);
+    CHECK(result->status == 400);
+    CHECK(error_code(result) == "invalid");
+    // The whole message arrives, even after a NUL in the name.
+    const std::string message = body_of(result)["error"]["message"].get<std::string>();
+    CHECK_THAT(message, Catch::Contains(problem));
+    CHECK_THAT(message, Catch::EndsWith("`trigger alert` line") || Catch::Contains("listen to: "));
+  }
+  CHECK(body_of(supervisor.get("/api/alerts")).empty());
+
+  auto unknown = supervisor.del("/api/alerts/Canicule");
+  REQUIRE(unknown);
+  CHECK(unknown->status == 404);
+}
+
+TEST_CASE("api counts agents after a desk success", "[service][api]") {
+  TestService served("agents-active");
+  Client admin = served.as("admin");
+  Client supervisor = served.as("superviseur");
+
+  auto junk = admin.post("/api/desk/heartbeat", {{"token", std::string(64, 'f')}});
+  REQUIRE(junk);
+  CHECK(junk->status == 404);
+  CHECK(body_of(supervisor.get("/api/status"))["agents_active"] == 0);
+
+  Client agent = served.as("agent1");
+  REQUIRE(agent.get("/api/desk/current")->status == 200);
+  CHECK(body_of(supervisor.get("/api/status"))["agents_active"] == 1);
+}

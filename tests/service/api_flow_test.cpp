@@ -425,6 +425,17 @@ TEST_CASE("api serves the console with security headers", "[service][api]") {
   CHECK(outside->status >= 400);
   CHECK(outside->body.find("users") == std::string::npos);
 
+  // A control character in the path is rejected before any file is opened.
+  for (const std::string path :
+       {"/console/app.js%00.html", "/console/app%0a.js", "/api/alerts%00", "/console/app.js%7f"}) {
+    INFO(path);
+    auto control = browser.get(path);
+    REQUIRE(control);
+    CHECK(control->status == 400);
+    CHECK(error_code(control) == "invalid");
+    CHECK(control->body.find("vigie") == std::string::npos);
+  }
+
   // API answers carry the same headers.
   auto health = browser.get("/healthz");
   REQUIRE(health);
@@ -447,5 +458,31 @@ TEST_CASE("service start refuses a team role without its route", "[service][api]
                Catch::Contains("user visite has role team:visites but no campaign has a route "
                                "visites; the routes are social, urgence, visite"));
     CHECK_THAT(error.what(), Catch::StartsWith((folder / "serve.yaml").string() + ":"));
+  }
+}
+
+TEST_CASE("api loads only .vigie regular files", "[service][api]") {
+  TestService served("load-files");
+  Client admin = served.as("admin");
+  // A file with a secret first word, which a syntax error would quote.
+  const fs::path secret = served.folder() / "secret.txt";
+  std::ofstream(secret) << "hunter2secret rest of the line\n";
+  const fs::path folder_named = served.folder() / "folder.vigie";
+  fs::create_directories(folder_named);
+
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {secret.string(), "does not end in .vigie"},
+      {"/etc/passwd", "does not end in .vigie"},
+      {folder_named.string(), "not a regular file"},
+  };
+  for (const auto& [file, problem] : cases) {
+    INFO(file);
+    auto result = admin.post("/api/campaigns", {{"file", file}});
+    REQUIRE(result);
+    CHECK(result->status == 400);
+    CHECK(error_code(result) == "invalid");
+    CHECK_THAT(result->body, Catch::Contains(problem));
+    CHECK(result->body.find("hunter2secret") == std::string::npos);
+    CHECK(result->body.find("root") == std::string::npos);
   }
 }

@@ -1,8 +1,11 @@
 // Sessions over loopback: login, logout, expiry, CSRF and the login limit.
 
+#include <thread>
+
 #include "service/service_fixture.hpp"
 
 using namespace vigie::testing;
+using std::chrono::hours;
 using std::chrono::minutes;
 
 TEST_CASE("api login opens a session with cookie and token", "[service][api]") {
@@ -196,7 +199,7 @@ TEST_CASE("api refuses state changes without the CSRF token", "[service][api]") 
 }
 
 TEST_CASE("api limits failed logins with Retry-After", "[service][api]") {
-  TestService served("limit", "  login_limit: {attempts: 3, per: 10m}\n");
+  TestService served("limit", "  login_limit: {attempts: 3, per: 10m, per_address: 4}\n");
   Client client = served.client();
 
   for (int i = 0; i < 3; ++i) {
@@ -213,7 +216,11 @@ TEST_CASE("api limits failed logins with Retry-After", "[service][api]") {
   CHECK(retry_after > 590);
   CHECK(retry_after <= 600);
 
-  // The address is limited too: another name from the same address waits.
+  // The address has its own limit: another name from the same address may
+  // fail once more, then waits.
+  auto other_failed = client.login("agent2", "guess");
+  REQUIRE(other_failed);
+  CHECK(other_failed->status == 401);
   auto other_user = client.login("agent2", "agent2-pw");
   REQUIRE(other_user);
   CHECK(other_user->status == 429);
@@ -225,5 +232,92 @@ TEST_CASE("api limits failed logins with Retry-After", "[service][api]") {
 
   auto metrics = client.get("/metrics");
   REQUIRE(metrics);
-  CHECK_THAT(metrics->body, Catch::Contains("vigie_login_failures_total 5\n"));
+  CHECK_THAT(metrics->body, Catch::Contains("vigie_login_failures_total 6\n"));
+}
+
+TEST_CASE("api login limit per address is higher", "[service][api]") {
+  TestService served("limit-address");
+  Client client = served.client();
+
+  // Ten agents behind one address each mistype their password once.
+  for (int i = 0; i < 10; ++i) {
+    auto failed = client.login("agent" + std::to_string(i), "typo");
+    REQUIRE(failed);
+    CHECK(failed->status == 401);
+  }
+  auto allowed = client.login("agent1", "agent1-pw");
+  REQUIRE(allowed);
+  CHECK(allowed->status == 200);
+}
+
+TEST_CASE("api login limit counts long user names", "[service][api]") {
+  TestService served("limit-long-name");
+  Client client = served.client();
+  const std::string long_name(100, 'a');
+
+  for (int i = 0; i < 5; ++i) {
+    auto failed = client.login(long_name, "guess" + std::to_string(i));
+    REQUIRE(failed);
+    CHECK(failed->status == 401);
+    CHECK(error_code(failed) == "bad_credentials");
+  }
+  auto limited = client.login(long_name, "guess");
+  REQUIRE(limited);
+  CHECK(limited->status == 429);
+  // A long password counts too.
+  auto long_password = client.login("agent1", std::string(2000, 'p'));
+  REQUIRE(long_password);
+  CHECK(long_password->status == 401);
+  CHECK(served.audit_text().find(long_name) == std::string::npos);
+}
+
+TEST_CASE("api reports a purged session as expired", "[service][api]") {
+  TestService served("purged-session");
+  Client agent = served.as("agent1");
+  served.advance_wall(hours(9));
+  // The ticker purges expired sessions about once a second.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+
+  auto expired = agent.get("/api/session");
+  REQUIRE(expired);
+  CHECK(expired->status == 401);
+  CHECK(error_code(expired) == "session_expired");
+}
+
+TEST_CASE("api answers 405 for other methods", "[service][api]") {
+  TestService served("methods");
+  Client supervisor = served.as("superviseur");
+  for (const std::string method : {"PUT", "PATCH", "OPTIONS"}) {
+    INFO(method);
+    httplib::Request request;
+    request.method = method;
+    request.path = "/api/alerts";
+    request.headers = {{"Cookie", supervisor.cookie()}, {"X-CSRF-Token", supervisor.csrf()}};
+    auto result = supervisor.raw().send(request);
+    REQUIRE(result);
+    CHECK(result->status == 405);
+    CHECK(result->get_header_value("Allow") == "GET, POST, DELETE");
+    CHECK(error_code(result) == "method_not_allowed");
+  }
+}
+
+TEST_CASE("api 413 states the limit of the body type", "[service][api]") {
+  TestService served("too-large");
+  Client supervisor = served.as("superviseur");
+  const httplib::Headers headers = {{"Cookie", supervisor.cookie()},
+                                    {"X-CSRF-Token", supervisor.csrf()}};
+
+  auto form = supervisor.raw().Post("/api/alerts", headers, std::string(9000, 'a'),
+                                    "application/x-www-form-urlencoded");
+  REQUIRE(form);
+  CHECK(form->status == 413);
+  CHECK(error_code(form) == "too_large");
+  CHECK_THAT(body_of(form)["error"]["message"].get<std::string>(),
+             Catch::StartsWith("a form-encoded body is limited to 8 KiB"));
+
+  auto json = supervisor.raw().Post("/api/alerts", headers, std::string(5 * 1024 * 1024, ' '),
+                                    "application/json");
+  REQUIRE(json);
+  CHECK(json->status == 413);
+  CHECK(body_of(json)["error"]["message"] == "the request body is larger than 4 MiB");
 }

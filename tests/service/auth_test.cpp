@@ -169,6 +169,8 @@ TEST_CASE("session store purges and removes", "[service][auth]") {
   CHECK(sessions.touch(gone_id, kStart + minutes(21)).state == SessionState::missing);
   CHECK(sessions.purge(kStart + minutes(40)) == 1);
   CHECK(sessions.size() == 1);
+  // A purged session is reported as expired once, then as missing.
+  CHECK(sessions.touch(old_id, kStart + minutes(41)).state == SessionState::expired);
   CHECK(sessions.touch(old_id, kStart + minutes(41)).state == SessionState::missing);
   CHECK(sessions.touch(new_id, kStart + minutes(41)).state == SessionState::valid);
   CHECK(sessions.touch("", kStart).state == SessionState::missing);
@@ -215,4 +217,17 @@ TEST_CASE("login limiter window slides", "[service][auth]") {
   CHECK_FALSE(limiter.blocked("a", "y", kStart + minutes(10)));
   limiter.record_failure("a", "y", kStart + minutes(11));
   CHECK(limiter.blocked("a", "z", kStart + minutes(12)) == minutes(6));
+}
+
+TEST_CASE("login limiter has separate user and address limits", "[service][auth]") {
+  LoginLimiter limiter(2, 4, minutes(15));
+  limiter.record_failure("a", "10.0.0.1", kStart);
+  limiter.record_failure("a", "10.0.0.1", kStart + seconds(1));
+  CHECK(limiter.blocked("a", "10.0.0.2", kStart + seconds(2)));
+  CHECK_FALSE(limiter.blocked("b", "10.0.0.1", kStart + seconds(2)));
+
+  limiter.record_failure("b", "10.0.0.1", kStart + seconds(3));
+  limiter.record_failure("c", "10.0.0.1", kStart + seconds(4));
+  CHECK(limiter.blocked("d", "10.0.0.1", kStart + seconds(5)));
+  CHECK_FALSE(limiter.blocked("d", "10.0.0.2", kStart + seconds(5)));
 }

@@ -284,3 +284,34 @@ TEST_CASE("log lines are JSON objects with ids", "[service][log]") {
   CHECK(parsed[1]["msg"] == "quote \" and newline \n in text");
   CHECK(parsed[2]["msg"] == "plain text from another layer: 42");
 }
+
+TEST_CASE("alert name problems are described", "[service]") {
+  using vigie::service::alert_name_problem;
+  CHECK_FALSE(alert_name_problem("canicule"));
+  CHECK_FALSE(alert_name_problem("grand froid"));
+  CHECK(alert_name_problem(" canicule") == "starts or ends with a space");
+  CHECK(alert_name_problem(std::string("a\0b", 3)) == "contains a control character at byte 2");
+  CHECK(alert_name_problem("a\x7f") == "contains a control character at byte 2");
+  CHECK(alert_name_problem("\xe2\x80\x8f"
+                           "a") == "contains a Unicode bidirectional control at byte 1");
+  CHECK(alert_name_problem("\xd8\x9c"
+                           "a") == "contains a Unicode bidirectional control at byte 1");
+  // A letter next to the bidi range is accepted.
+  CHECK_FALSE(
+      alert_name_problem("a\xe2\x80\x94"
+                         "b"));
+}
+
+TEST_CASE("log rate limit counts held back repeats", "[service]") {
+  using Clock = vigie::service::LogRateLimit::Clock;
+  vigie::service::LogRateLimit limit(std::chrono::minutes(1));
+  const Clock::time_point start{};
+  CHECK(limit.admit("canicule", start) == 1);
+  CHECK(limit.admit("canicule", start + seconds(1)) == 0);
+  CHECK(limit.admit("canicule", start + seconds(59)) == 0);
+  // Another campaign has its own minute.
+  CHECK(limit.admit("crue", start + seconds(30)) == 1);
+  // The first failure after the minute reports itself and the two held back.
+  CHECK(limit.admit("canicule", start + seconds(60)) == 3);
+  CHECK(limit.admit("canicule", start + seconds(61)) == 0);
+}

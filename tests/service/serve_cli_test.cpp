@@ -91,6 +91,9 @@ TEST_CASE("vigie passwd prints an Argon2id hash", "[service][cli]") {
   CHECK(empty.output == "vigie: the password is empty; choose a non-empty one\n");
   const auto none = run_vigie("passwd < /dev/null");
   CHECK(none.status == 2);
+  const auto spaces = run_vigie("passwd < " + write_temp("vigie-passwd-spaces.txt", "    \n"));
+  CHECK(spaces.status == 2);
+  CHECK(spaces.output == "vigie: the password has only spaces; choose one with other characters\n");
 }
 
 TEST_CASE("vigie serve prints config errors with their position", "[service][cli]") {
@@ -218,4 +221,107 @@ TEST_CASE("vigie passwd on a terminal asks twice without echo", "[service][cli]"
   CHECK_THAT(different.output,
              Catch::Contains("vigie: the two passwords differ; run vigie passwd again"));
   CHECK(different.output.find("$argon2id$") == std::string::npos);
+
+  // An empty first answer ends at once, without the second prompt.
+  const auto empty = run_vigie_shell("(sleep 2; printf '\\n'; sleep 2) | " + terminal);
+  CHECK(empty.status == 2);
+  CHECK_THAT(empty.output, Catch::Contains("vigie: the password is empty"));
+  CHECK(empty.output.find("Repeat the password: ") == std::string::npos);
+}
+
+TEST_CASE("vigie serve locks its data folder", "[service][cli]") {
+  const fs::path folder = fresh_folder("cli-lock");
+  std::ofstream(folder / "serve.yaml") << serve_config(folder);
+  const std::string log = (folder / "serve.log").string();
+  const pid_t first = start_vigie({"serve", "--config", (folder / "serve.yaml").string()}, log);
+  wait_for_port(folder / "data", first, log);
+
+  // Without the lock the second process would serve; the timeout ends it.
+  const auto second =
+      run_vigie_shell("timeout 30 " + std::string(VIGIE_EXECUTABLE) + " serve --config " +
+                      (folder / "serve.yaml").string() + " 2>&1");
+  CHECK(second.status == 2);
+  CHECK_THAT(second.output,
+             Catch::Contains("another vigie serve (pid " + std::to_string(first) +
+                             ") is using the data folder " + (folder / "data").string()));
+
+  REQUIRE(::kill(first, SIGTERM) == 0);
+  CHECK(wait_for(first) == 0);
+  // Once the first process has stopped, the folder is free again. The port
+  // file of the first would make wait_for_port return at once.
+  fs::remove(folder / "data" / "port");
+  const pid_t third = start_vigie({"serve", "--config", (folder / "serve.yaml").string()}, log);
+  wait_for_port(folder / "data", third, log);
+  REQUIRE(::kill(third, SIGTERM) == 0);
+  CHECK(wait_for(third) == 0);
+}
+
+TEST_CASE("vigie serve creates files for its user only", "[service][cli]") {
+  const fs::path folder = fresh_folder("cli-umask");
+  // An idle timeout above the session timeout also checks that warnings reach the log.
+  std::ofstream(folder / "serve.yaml")
+      << serve_config(folder, "  session_timeout: 1h\n  idle_timeout: 2h\n");
+  const std::string log = (folder / "serve.log").string();
+  const pid_t pid = start_vigie({"serve", "--config", (folder / "serve.yaml").string()}, log);
+  wait_for_port(folder / "data", pid, log);
+
+  const fs::path store = folder / "data" / "canicule.db";
+  REQUIRE(fs::exists(store));
+  CHECK(fs::status(store).permissions() == (fs::perms::owner_read | fs::perms::owner_write));
+  for (const auto& entry : fs::directory_iterator(folder / "data")) {
+    INFO(entry.path());
+    CHECK((entry.status().permissions() & (fs::perms::group_all | fs::perms::others_all)) ==
+          fs::perms::none);
+  }
+  REQUIRE(::kill(pid, SIGTERM) == 0);
+  CHECK(wait_for(pid) == 0);
+  CHECK_THAT(file_text(log), Catch::Contains("\"msg\":\"config warning\",\"warning\":\"" +
+                                             (folder / "serve.yaml").string() +
+                                             ":19:17: idle_timeout is longer than"));
+}
+
+namespace {
+
+// The serve config of `folder` with the register read from `roster`.
+std::string config_with_roster(const fs::path& folder, const fs::path& roster) {
+  std::string text = serve_config(folder);
+  const std::string sample = std::string(VIGIE_SOURCE_DIR) + "/examples/rosters/sample_20.csv";
+  text.replace(text.find(sample), sample.size(), roster.string());
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("vigie serve stops when a register is unreadable", "[service][cli]") {
+  const fs::path folder = fresh_folder("cli-no-register");
+  std::ofstream(folder / "serve.yaml") << config_with_roster(folder, folder / "missing.csv");
+
+  const auto result = run_vigie("serve --config " + (folder / "serve.yaml").string());
+  CHECK(result.status == 2);
+  CHECK_THAT(result.output, Catch::Contains("missing.csv"));
+  CHECK_FALSE(fs::exists(folder / "data" / "port"));
+}
+
+TEST_CASE("api alerts report cycles that fail to start", "[service][cli]") {
+  const fs::path folder = fresh_folder("cli-cycle-failed");
+  const fs::path roster = folder / "roster.csv";
+  fs::copy_file(std::string(VIGIE_SOURCE_DIR) + "/examples/rosters/sample_20.csv", roster);
+  std::ofstream(folder / "serve.yaml") << config_with_roster(folder, roster);
+  const std::string log = (folder / "serve.log").string();
+  const pid_t pid = start_vigie({"serve", "--config", (folder / "serve.yaml").string()}, log);
+  const int port = wait_for_port(folder / "data", pid, log);
+
+  // The register disappears after the start check.
+  fs::remove(roster);
+  Client supervisor(port);
+  supervisor.login_as("superviseur");
+  const Json raised = body_of(supervisor.post("/api/alerts", {{"name", "canicule"}, {"level", 3}}));
+  CHECK(raised["cycles_started"].empty());
+  REQUIRE(raised["cycles_failed"].size() == 1);
+  CHECK(raised["cycles_failed"][0]["campaign"] == "canicule");
+  CHECK_THAT(raised["cycles_failed"][0]["message"].get<std::string>(),
+             Catch::Contains("roster.csv"));
+
+  REQUIRE(::kill(pid, SIGTERM) == 0);
+  CHECK(wait_for(pid) == 0);
 }

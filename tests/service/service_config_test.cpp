@@ -61,6 +61,7 @@ TEST_CASE("service config defaults", "[service][config]") {
   CHECK(config.idle_timeout == std::chrono::minutes(30));
   CHECK(config.login_limit.attempts == 5);
   CHECK(config.login_limit.window == std::chrono::minutes(15));
+  CHECK(config.login_limit.per_address == 50);
   CHECK(config.shutdown_grace == std::chrono::seconds(20));
   CHECK(config.threads == 256);
   CHECK(config.keep_alive == std::chrono::seconds(5));
@@ -81,7 +82,7 @@ TEST_CASE("service config reads every key", "[service][config]") {
                        "  console: /opt/console\n"
                        "  session_timeout: 4h\n"
                        "  idle_timeout: 10m\n"
-                       "  login_limit: {attempts: 3, per: 1h}\n"
+                       "  login_limit: {attempts: 3, per: 1h, per_address: 20}\n"
                        "  shutdown_grace: 0s\n"
                        "  clock: {start: \"2019-06-24T10:00\", speed: 60}\n"
                        "  threads: 300\n"
@@ -109,6 +110,7 @@ TEST_CASE("service config reads every key", "[service][config]") {
   CHECK(config.idle_timeout == std::chrono::minutes(10));
   CHECK(config.login_limit.attempts == 3);
   CHECK(config.login_limit.window == std::chrono::hours(1));
+  CHECK(config.login_limit.per_address == 20);
   CHECK(config.shutdown_grace == std::chrono::seconds(0));
   REQUIRE(config.clock);
   CHECK(config.clock->speed == 60);
@@ -177,16 +179,32 @@ TEST_CASE("service config mistakes name file, line, column and fix", "[service][
        file + ":3:20: session_timeout must be a duration such as 90s, 30m, 8h or 1h30m, got '8 "
               "hours'"},
       {valid_with("  idle_timeout: 0s\n"),
-       file + ":3:17: idle_timeout must be a duration such as 90s, 30m, 8h or 1h30m, got '0s'"},
+       file + ":3:17: idle_timeout must be above zero, such as 90s, 30m or 8h, got '0s'"},
+      {valid_with("  session_timeout: 0s\n"),
+       file + ":3:20: session_timeout must be above zero, such as 90s, 30m or 8h, got '0s'"},
+      {valid_with("  session_timeout: 0m\n"),
+       file + ":3:20: session_timeout must be above zero, such as 90s, 30m or 8h, got '0m'"},
+      {valid_with("  data: \"\"\n"), file + ":3:9: data must not be empty"},
+      {config_with("  campaigns:\n    - file: " + kCampaign +
+                   "\n  users:\n    - {name: agent1, roles: [], password: \"" + kHash + "\"}\n"),
+       file + ":6:29: roles of user agent1 must not be empty; give at least one role, such as "
+              "[agent]"},
+      {valid_with("") + "    - {name: Agent1, roles: [agent], password: \"" + kHash + "\"}\n",
+       file + ":7:14: users 'agent1' (line 6) and 'Agent1' (line 7) differ only by case; rename "
+              "one"},
       {valid_with("  login_limit: 5\n"),
-       file + ":3:16: login_limit must be a mapping such as `{attempts: 5, per: 15m}`, got '5'"},
+       file + ":3:16: login_limit must be a mapping such as `{attempts: 5, per: 15m, "
+              "per_address: 50}`, got '5'"},
       {valid_with("  login_limit: {attempts: 0}\n"),
        file + ":3:27: login_limit attempts must be between 1 and 1000, got 0"},
       {valid_with("  login_limit: {attempts: 5, per: soon}\n"),
        file + ":3:35: login_limit per must be a duration such as 90s, 30m, 8h or 1h30m, got "
               "'soon'"},
       {valid_with("  login_limit: {tries: 5}\n"),
-       file + ":3:17: unknown key 'tries' in login_limit; the known keys are attempts, per"},
+       file + ":3:17: unknown key 'tries' in login_limit; the known keys are attempts, per, "
+              "per_address"},
+      {valid_with("  login_limit: {per_address: 0}\n"),
+       file + ":3:30: login_limit per_address must be between 1 and 100000, got 0"},
       {valid_with("  shutdown_grace: -1s\n"),
        file + ":3:19: shutdown_grace must be a duration such as 90s, 30m, 8h or 1h30m, got "
               "'-1s'"},
@@ -332,4 +350,61 @@ TEST_CASE("demo config reads and its passwords verify", "[service][config]") {
                                                     {"urgence", "team:urgence"},
                                                     {"social", "team:social"},
                                                     {"visite", "team:visite"}});
+}
+
+TEST_CASE("service config rejects a hold timeout under a minute", "[service][config]") {
+  const std::string service = "service:\n  campaigns:\n    - file: " + kCampaign +
+                              "\n  users:\n    - {name: a, roles: [agent], password: \"" + kHash +
+                              "\"}\n";
+  CHECK(error_of("dialer: {plugin: agent_desk, hold_timeout: 30s}\n" + service) ==
+        "/srv/vigie/serve.yaml:1:44: hold_timeout must be at least 60s, because the console "
+        "renews a hold every 20s, got 30s; set hold_timeout: 2m");
+  CHECK(read("dialer: {plugin: agent_desk, hold_timeout: 60s}\n" + service).hold_timeout ==
+        std::chrono::seconds(60));
+}
+
+TEST_CASE("service config rejects a cut Argon2id hash", "[service][config]") {
+  const std::vector<std::string> hashes = {
+      "$argon2id$v=19$m=65536,t=2,p=1$c2FsdHNhbHQ$",
+      "$argon2id$v=19$m=65536,t=2,p=1$c2FsdHNhbHQ",
+      "$argon2id$v=19$m=65536,t=2$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo",
+      "$argon2id$v=19$m=,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo",
+      "$argon2id$v=19$m=65536,t=2,p=1$$aGFzaGhhc2hoYXNo",
+      "$argon2id$v=19$m=65536,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoa",
+      "$argon2id$v=19$m=65536,t=2,p=1$c2Fs!HNhbHQ$aGFzaGhhc2hoYXNo",
+      "$argon2id$",
+  };
+  for (const std::string& hash : hashes) {
+    INFO(hash);
+    CHECK(error_of(config_with("  campaigns:\n    - file: " + kCampaign +
+                               "\n  users:\n    - {name: agent1, roles: [agent], password: \"" +
+                               hash + "\"}\n")) ==
+          "/srv/vigie/serve.yaml:6:48: password of user agent1 is not a whole Argon2id hash "
+          "($argon2id$v=19$m=..,t=..,p=..$SALT$HASH); it may be cut short, so paste the whole "
+          "line that `vigie passwd` prints");
+  }
+}
+
+TEST_CASE("service config zero durations", "[service][config]") {
+  CHECK(read(valid_with("  shutdown_grace: 0m\n")).shutdown_grace == std::chrono::seconds(0));
+  CHECK(error_of(valid_with("  keep_alive: 0h\n")) ==
+        "/srv/vigie/serve.yaml:3:15: keep_alive must be above zero, such as 90s, 30m or 8h, got "
+        "'0h'");
+}
+
+TEST_CASE("service config warns of likely mistakes", "[service][config]") {
+  CHECK(read(valid_with("")).warnings.empty());
+
+  const ServiceConfig idle = read(valid_with("  session_timeout: 1h\n  idle_timeout: 2h\n"));
+  REQUIRE(idle.warnings.size() == 1);
+  CHECK(idle.warnings[0] ==
+        "/srv/vigie/serve.yaml:4:17: idle_timeout is longer than session_timeout, so sessions end "
+        "at session_timeout and never by idling; shorten idle_timeout");
+
+  const ServiceConfig open = read(valid_with("  listen: 0.0.0.0\n"));
+  REQUIRE(open.warnings.size() == 1);
+  CHECK(open.warnings[0] ==
+        "/srv/vigie/serve.yaml:3:11: listen 0.0.0.0 is not a loopback address and there is no "
+        "tls, so passwords and personal data cross the network unencrypted; add tls");
+  CHECK(read(valid_with("  listen: 127.0.0.2\n")).warnings.empty());
 }

@@ -18,7 +18,31 @@ std::int32_t option_index(const ir::Question& question, const std::string& id) {
   return -1;
 }
 
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// Whether `text` is a plain decimal: an optional '-', digits, then
+// optionally a decimal point or comma and digits. Exponents ("1e1"), a
+// '+' sign, spaces, "inf" and "nan" are rejected: an answer is the number
+// the person said, and storing "1e1" as 10 would hide a typing mistake.
+bool is_plain_decimal(const std::string& text) {
+  std::size_t i = text.empty() || text[0] != '-' ? 0 : 1;
+  const std::size_t integer_start = i;
+  while (i < text.size() && is_digit(text[i])) ++i;
+  if (i == integer_start) return false;
+  if (i == text.size()) return true;
+
+  if (text[i] != '.' && text[i] != ',') return false;
+  const std::size_t fraction_start = ++i;
+  while (i < text.size() && is_digit(text[i])) ++i;
+  return i > fraction_start && i == text.size();
+}
+
+// Parses a number answer; the comma is accepted as a decimal separator
+// since French agents and registers write 1,5.
 std::optional<double> parse_number(const std::string& text) {
+  if (!is_plain_decimal(text)) return std::nullopt;
   std::string normalized = text;
   for (char& c : normalized) {
     if (c == ',') c = '.';

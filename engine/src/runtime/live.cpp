@@ -67,6 +67,22 @@ LiveCampaign::LiveCampaign(const LiveOptions& options) : impl_(std::make_unique<
                    "without a heartbeat");
   }
 
+  // A register that cannot be read would otherwise fail only when the
+  // alert comes; read it once now, before the store is claimed, so that
+  // `vigie serve` stops at start with the file and the fix. A campaign
+  // without a trigger never reads its register, so it is not read here.
+  if (campaign.trigger) {
+    try {
+      impl.read_register(date::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+    } catch (const std::exception& error) {
+      throw RunError("cannot read the register of campaign '" + campaign.name +
+                     "': " + error.what() +
+                     "; vigie serve reads it at every cycle start, so fix the source's path in "
+                     "the engine config (or the campaign's `roster:` in the service config) "
+                     "before starting");
+    }
+  }
+
   try {
     impl.open_stores();
     impl.restore();
@@ -124,9 +140,13 @@ std::optional<int> LiveCampaign::apply_alert(const AlertLevel& alert, common::In
   impl.trigger_seen = true;
   impl.trigger_holds = holds;
 
+  if (!holds) impl.start_failure.reset();
+
   impl.release_expired(now);
   impl.decide_after_window(now);
   impl.close_cycle_if_done();
+  // A cycle that cannot start is reported to the caller here; tick()
+  // retries it.
   return impl.start_cycle_if_due(now);
 }
 
@@ -136,7 +156,14 @@ void LiveCampaign::tick(common::Instant now) {
   impl.release_expired(now);
   impl.decide_after_window(now);
   impl.close_cycle_if_done();
-  impl.start_cycle_if_due(now);
+  if (impl.start_failure && now < impl.start_failure->retry_at) return;
+
+  try {
+    impl.start_cycle_if_due(now);
+  } catch (const CycleStartError&) {
+    // Logged and kept for status() by start_cycle_if_due; the next tick
+    // after the retry delay tries again.
+  }
 }
 
 void LiveCampaign::begin_shutdown() {
@@ -195,8 +222,25 @@ std::optional<int> LiveCampaign::Impl::start_cycle_if_due(Instant now) {
         campaign->recontact_every && now >= last.started + *campaign->recontact_every;
     if (!new_alert && !recontact) return std::nullopt;
   }
-  start_cycle(now);
+
+  try {
+    start_cycle(now);
+  } catch (const CycleStartError& error) {
+    // Logged once per distinct message, so that a register missing for
+    // an hour does not write a line every second.
+    if (!start_failure || start_failure->message != error.what()) {
+      spdlog::error("{}; vigie serve tries again every {} s", error.what(),
+                    kStartRetryDelay.count());
+    }
+    start_failure = StartFailure{error.what(), now + kStartRetryDelay};
+    throw;
+  }
+  start_failure.reset();
   return cycles.back().cycle;
+}
+
+ImportResult LiveCampaign::Impl::read_register(Instant now) {
+  return plugins->source().read(import_schema(*campaign, now, zone));
 }
 
 // Reads the register, stores its snapshot and queues every contact's first
@@ -205,10 +249,11 @@ void LiveCampaign::Impl::start_cycle(Instant now) {
   const int number = cycles.empty() ? 1 : cycles.back().cycle + 1;
   ImportResult import;
   try {
-    import = plugins->source().read(import_schema(*campaign, now, zone));
+    import = read_register(now);
   } catch (const std::exception& error) {
-    throw RunError("cannot start cycle " + std::to_string(number) + " of campaign '" +
-                   campaign->name + "': " + error.what());
+    throw CycleStartError("cannot start cycle " + std::to_string(number) + " of campaign '" +
+                          campaign->name + "': " + error.what() +
+                          "; fix the register, and the cycle starts at the next retry");
   }
   for (const std::string& note : import.notes) {
     spdlog::info("source {}: {}", campaign->source_instance, note);

@@ -202,7 +202,10 @@ struct LiveStatus {
   std::optional<common::Seconds> start_within;
   std::optional<common::Seconds> recontact_every;
   std::optional<ir::Trigger> trigger;
-  bool trigger_holds = false;                    // an active alert meets the trigger
+  bool trigger_holds = false;  // an active alert meets the trigger
+  // Why the last cycle start failed, when the trigger holds and no cycle
+  // could start since; the register is read again every 15 s.
+  std::optional<std::string> cycle_start_error;
   std::optional<common::Instant> next_cycle_at;  // when recontact starts the next cycle
   std::vector<CycleStatus> cycles;
   std::size_t agents_active = 0;  // distinct agents seen in the last 5 minutes
@@ -252,7 +255,10 @@ class LiveCampaign {
   // Compiles the campaign, builds its plugins and opens its store. When the
   // store holds open cycles of this campaign (the service restarted), they
   // resume: stored attempts and outcomes are kept and the queue is rebuilt
-  // from them. Throws CampaignError or RunError (runtime/run.hpp).
+  // from them. A campaign with a `trigger` reads its register once, as a
+  // cycle start does, so that a missing or unreadable file fails here
+  // rather than when the alert comes. Throws CampaignError or RunError
+  // (runtime/run.hpp), whose message names the file and the fix.
   explicit LiveCampaign(const LiveOptions& options);
   ~LiveCampaign();
   LiveCampaign(const LiveCampaign&) = delete;
@@ -265,12 +271,20 @@ class LiveCampaign {
   // cycle) at `now` when the trigger holds and no cycle is open; when the
   // alert ends or falls below the trigger, no further cycle starts and the
   // cycle under way completes. Returns the cycle started, if any.
+  // When the cycle should start but its register cannot be read, the alert
+  // stays applied and apply_alert throws RunError naming the campaign, the
+  // cycle, the file and the fix. status() then shows the message in
+  // `cycle_start_error`, and tick() tries the start again.
   std::optional<int> apply_alert(const AlertLevel& alert, common::Instant now);
 
   // Periodic work, called about once a second: releases expired holds,
   // closes a cycle whose contacts are all decided, starts the next cycle
   // when `recontact every` has passed since the last start and the trigger
   // still holds. Never calls a notifier (see deliver_alerts).
+  // A cycle that cannot start does not make tick throw: the failure is
+  // logged once per distinct message, kept in status().cycle_start_error,
+  // and tried again 15 s (of `now`) after the last failure, so that a
+  // register fixed later starts the cycle. Store failures still throw.
   void tick(common::Instant now);
 
   // Hands `agent` the best due contact, or returns why there is none. The

@@ -239,6 +239,7 @@ LiveStatus LiveCampaign::status(common::Instant now) const {
 
   std::lock_guard lock(impl.mutex);
   status.trigger_holds = impl.trigger_holds;
+  if (impl.start_failure) status.cycle_start_error = impl.start_failure->message;
   if (impl.trigger_holds && campaign.recontact_every && !impl.cycles.empty()) {
     status.next_cycle_at = impl.cycles.back().started + *campaign.recontact_every;
   }

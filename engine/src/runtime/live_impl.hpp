@@ -30,6 +30,7 @@
 #include "runtime/live.hpp"
 #include "runtime/plugins.hpp"
 #include "runtime/roster.hpp"
+#include "runtime/run.hpp"
 #include "schedule/calendar.hpp"
 #include "schedule/calling_hours.hpp"
 #include "schedule/dial_queue.hpp"
@@ -51,6 +52,27 @@ struct Hold {
   Instant expires_at{};
   std::vector<std::size_t> people;  // roster indexes, the dialled contact first
   std::vector<int> attempts;        // the attempt number offered to each
+};
+
+// A cycle that could not start because its register could not be read.
+// apply_alert() passes it on to the caller; tick() keeps it for status()
+// and tries again after kStartRetryDelay.
+class CycleStartError : public RunError {
+ public:
+  using RunError::RunError;
+};
+
+// How long tick() waits before trying again to start a cycle that failed.
+// Reading a large register every second while it is broken would load the
+// source for nothing, and an operator who fixes the file sees the cycle
+// start within 15 s.
+inline constexpr common::Seconds kStartRetryDelay{15};
+
+// The last failed cycle start, cleared when a cycle starts or the trigger
+// stops holding.
+struct StartFailure {
+  std::string message;
+  Instant retry_at{};
 };
 
 enum class ContactState : std::uint8_t { queued, held, done };
@@ -134,6 +156,7 @@ struct LiveCampaign::Impl {
   bool trigger_seen = false;             // an alert with the trigger's name was applied
   std::optional<Instant> episode_start;  // when the trigger last started to hold
   std::vector<CycleStatus> cycles;       // every cycle, index = number - 1
+  std::optional<StartFailure> start_failure;
   std::unique_ptr<OpenCycle> open;
   std::unordered_set<std::string> deceased;  // contact ids, from every cycle
   std::unordered_map<std::string, PersonHistory> history;
@@ -157,6 +180,7 @@ struct LiveCampaign::Impl {
   // live.cpp: set-up, alerts and cycles.
   void open_stores();
   std::optional<int> start_cycle_if_due(Instant now);
+  ImportResult read_register(Instant now);
   void start_cycle(Instant now);
   void queue_first_attempts(OpenCycle& cycle);
   void group_numbers(OpenCycle& cycle) const;

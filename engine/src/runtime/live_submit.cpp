@@ -5,6 +5,8 @@
 // people whose cycle ends.
 
 #include <algorithm>
+#include <cstdio>
+#include <set>
 
 #include <spdlog/spdlog.h>
 
@@ -55,12 +57,54 @@ std::string people_of(const Hold& hold, const OpenCycle& cycle) {
   return ids;
 }
 
+// Checks every answer, and that no question is answered twice: which of
+// two answers the agent meant cannot be told.
 void check_answers(const ir::Campaign& campaign, const std::string& contact_id,
                    const std::vector<Answer>& answers) {
+  std::set<std::string> seen;
   for (const Answer& answer : answers) {
     if (std::optional<std::string> problem = answer_problem(campaign, answer)) {
       throw invalid("contact " + contact_id + ": " + *problem);
     }
+    if (!seen.insert(answer.question).second) {
+      throw invalid("contact " + contact_id + ": question '" + answer.question +
+                    "' is answered twice; give one answer per question");
+    }
+  }
+}
+
+// How far before `now` a callback time may be. The agent types the time
+// to the minute while the person talks, so "call me back now" may name the
+// minute that has just begun, up to 59 s before `now`.
+constexpr std::chrono::minutes kCallbackTolerance{1};
+
+// The callback time as the agent gave it, YYYY-MM-DDTHH:MM.
+std::string callback_text(const LocalDateTime& local) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d", local.date.year,
+                static_cast<int>(local.date.month), static_cast<int>(local.date.day),
+                static_cast<int>(local.hour), static_cast<int>(local.minute));
+  return text;
+}
+
+// Rejects a callback time `at` that is already past at `now`, beyond the
+// tolerance, or at or after the end of the cycle's retry window, where
+// the retry policy could only end the person's cycle as unreachable.
+void check_callback_time(const std::string& contact_id, const LocalDateTime& given, Instant at,
+                         Instant now, const schedule::CycleWindow& window,
+                         const date::time_zone* zone) {
+  const std::string window_end = common::format_local_iso(window.end, zone);
+  const std::string advice =
+      "choose a time before " + window_end + " (" + zone->name() + "), or record no_answer";
+  if (at < now - kCallbackTolerance) {
+    throw invalid("contact " + contact_id + ": the callback time " + callback_text(given) +
+                  " is already past; it is " + common::format_local_iso(now, zone) +
+                  " for the person; " + advice);
+  }
+  if (at >= window.end) {
+    throw invalid("contact " + contact_id + ": the callback time " + callback_text(given) +
+                  " is at or after the end of this cycle's retry window, " + window_end +
+                  " in the person's zone; " + advice);
   }
 }
 
@@ -71,6 +115,32 @@ struct PersonCall {
   const std::vector<Answer>* answers = nullptr;
   std::optional<Instant> callback_at;
 };
+
+// A line disposition (no_answer, busy, voicemail, failed, wrong_number)
+// describes the number, so it applies to everyone on it: it cannot stand
+// beside another disposition for a person of the same call.
+void check_line_agrees(const ir::Campaign& campaign, const Hold& hold, const OpenCycle& cycle,
+                       const std::vector<std::optional<PersonCall>>& calls) {
+  std::optional<std::size_t> line;
+  for (std::size_t k = 0; k < calls.size(); ++k) {
+    if (calls[k] && is_line_disposition(calls[k]->disposition)) {
+      line = k;
+      break;
+    }
+  }
+  if (!line) return;
+
+  for (std::size_t k = 0; k < calls.size(); ++k) {
+    if (!calls[k] || calls[k]->disposition == calls[*line]->disposition) continue;
+    throw invalid("contact " + cycle.roster->contact(hold.people[*line]).id + " is recorded as " +
+                  disposition_name(campaign, calls[*line]->disposition) +
+                  ", a line disposition that applies to everyone on the number, but contact " +
+                  cycle.roster->contact(hold.people[k]).id + " is recorded as " +
+                  disposition_name(campaign, calls[k]->disposition) +
+                  "; give the same line disposition for everyone, or a disposition for each "
+                  "person reached");
+  }
+}
 
 }  // namespace
 
@@ -150,6 +220,12 @@ std::vector<PersonDecision> LiveCampaign::Impl::submit(const std::string& agent,
       throw invalid("contact " + entry.contact_id + ": unknown disposition '" + entry.disposition +
                     "'; the campaign's dispositions are " + campaign_dispositions(*campaign));
     }
+    if (is_line_disposition(call.disposition) && !entry.answers.empty()) {
+      throw invalid("contact " + entry.contact_id + ": answers were given with disposition '" +
+                    entry.disposition +
+                    "', which means nobody answered; send no answers, or the disposition of "
+                    "the call that was answered");
+    }
     check_answers(*campaign, entry.contact_id, entry.answers);
     call.answers = &entry.answers;
 
@@ -163,8 +239,10 @@ std::vector<PersonDecision> LiveCampaign::Impl::submit(const std::string& agent,
         throw invalid("contact " + entry.contact_id +
                       ": invalid callback time; give a real date with hour 0-23 and minute 0-59");
       }
-      call.callback_at =
-          schedule::requested_callback(*local, cycle.roster->contact(hold.people[*k]).zone, end);
+      const date::time_zone* person_zone = cycle.roster->contact(hold.people[*k]).zone;
+      call.callback_at = schedule::requested_callback(*local, person_zone, end);
+      check_callback_time(entry.contact_id, *entry.callback_local, *call.callback_at, now,
+                          cycle.window, person_zone);
     } else if (call.disposition == ir::kCallback && callback_needs_time(*campaign)) {
       throw invalid("contact " + entry.contact_id +
                     ": the retry policy has no `on callback` line and stops otherwise, so a "
@@ -177,6 +255,7 @@ std::vector<PersonDecision> LiveCampaign::Impl::submit(const std::string& agent,
     throw invalid("the dialled contact " + cycle.roster->contact(hold.people.front()).id +
                   " is missing from the submission");
   }
+  check_line_agrees(*campaign, hold, cycle, calls);
   const std::int32_t line = calls.front()->disposition;
   for (std::size_t k = 1; k < calls.size(); ++k) {
     if (calls[k]) continue;

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <tuple>
 #include <unordered_map>
@@ -17,6 +18,7 @@
 #include <spdlog/spdlog.h>
 
 #include "check/compiler.hpp"
+#include "common/folder_lock.hpp"
 #include "config/config.hpp"
 #include "eval/evaluator.hpp"
 #include "ir/dump.hpp"
@@ -408,28 +410,6 @@ void reject_stale_outputs(const RunOptions& options, const PluginSet& plugins) {
   }
 }
 
-// Holds an exclusive lock on the output folder for the whole run, so that
-// two runs never write the same files and store at once.
-class FolderLock {
- public:
-  explicit FolderLock(const std::string& folder) {
-    std::string path = (fs::path(folder) / ".vigie.lock").string();
-    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0) throw RunError("cannot create " + path + "; check that the folder is writable");
-    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-      ::close(fd_);
-      throw RunError("another vigie run is using the output folder " + folder +
-                     "; wait for it to end, or give another --out folder");
-    }
-  }
-  ~FolderLock() { ::close(fd_); }
-  FolderLock(const FolderLock&) = delete;
-  FolderLock& operator=(const FolderLock&) = delete;
-
- private:
-  int fd_ = -1;
-};
-
 // Runs every cycle with the plugins already built, then writes the outputs.
 RunReport run_with_plugins(const RunOptions& options, const ir::Campaign& campaign,
                            const date::time_zone* zone, common::Instant activation,
@@ -549,7 +529,18 @@ RunReport run_campaign(const RunOptions& options) {
     throw RunError("cannot create the output folder " + options.out_dir + ": " + ec.message());
   }
 
-  FolderLock lock(options.out_dir);
+  // The lock keeps two runs from writing the same files and store at once.
+  std::optional<common::FolderLock> lock;
+  try {
+    lock.emplace(options.out_dir);
+  } catch (const common::FolderBusy& busy) {
+    throw RunError("another vigie run is using the output folder " + options.out_dir +
+                   (busy.holder_pid() > 0 ? " (pid " + std::to_string(busy.holder_pid()) + ")"
+                                          : std::string()) +
+                   "; wait for it to end, or give another --out folder");
+  } catch (const std::runtime_error& error) {
+    throw RunError(error.what());
+  }
   PluginSet plugins(campaign, options);
   try {
     return run_with_plugins(options, campaign, zone, activation, plan, plugins);

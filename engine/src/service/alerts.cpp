@@ -8,8 +8,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -25,12 +25,15 @@ namespace fs = std::filesystem;
 
 constexpr std::size_t kMaxAlertName = 64;
 
+// Parses YYYY-MM-DDTHH:MM:SSZ as iso() writes it. common's strict parser
+// replaces date::parse here, because GCC 12 in Release warns that the
+// seconds variable inside date.h's from_stream may be used uninitialized.
 std::optional<common::Instant> parse_iso_utc(const std::string& text) {
-  std::istringstream in(text);
-  common::Instant at;
-  in >> date::parse("%FT%TZ", at);
-  if (in.fail()) return std::nullopt;
-  return at;
+  if (text.size() != 20 || text.back() != 'Z') return std::nullopt;
+  const std::optional<common::LocalTime> wall =
+      common::parse_local_datetime(std::string_view(text).substr(0, 19));
+  if (!wall) return std::nullopt;
+  return common::Instant{wall->time_since_epoch()};
 }
 
 AlertRecord from_json(const Json& item, const std::string& path) {
@@ -64,12 +67,47 @@ void write_all(int fd, const std::string& text, const std::string& path) {
 
 }  // namespace
 
+std::optional<std::string> alert_name_problem(const std::string& name) {
+  if (name.empty()) return "is empty";
+  if (name.size() > kMaxAlertName) {
+    return "is longer than " + std::to_string(kMaxAlertName) + " bytes";
+  }
+  const auto is_space = [](char c) { return c == ' ' || c == '\t'; };
+  if (is_space(name.front()) || is_space(name.back())) {
+    return "starts or ends with a space";
+  }
+
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(name[i]);
+    const std::string at = " at byte " + std::to_string(i + 1);
+    if (byte < 0x20 || byte == 0x7F) return "contains a control character" + at;
+    // C1 controls U+0080..U+009F are 0xC2 0x80..0x9F in UTF-8.
+    const auto next = [&name, i](std::size_t k) {
+      return i + k < name.size() ? static_cast<unsigned char>(name[i + k]) : 0;
+    };
+    if (byte == 0xC2 && next(1) >= 0x80 && next(1) <= 0x9F) {
+      return "contains a control character" + at;
+    }
+    // Bidi controls reorder the text shown to supervisors: U+061C (D8 9C),
+    // U+200E..U+200F (E2 80 8E..8F), U+202A..U+202E (E2 80 AA..AE) and
+    // U+2066..U+2069 (E2 81 A6..A9).
+    const bool arabic_mark = byte == 0xD8 && next(1) == 0x9C;
+    const bool general =
+        byte == 0xE2 && ((next(1) == 0x80 && ((next(2) >= 0x8E && next(2) <= 0x8F) ||
+                                              (next(2) >= 0xAA && next(2) <= 0xAE))) ||
+                         (next(1) == 0x81 && next(2) >= 0xA6 && next(2) <= 0xA9));
+    if (arabic_mark || general) return "contains a Unicode bidirectional control" + at;
+    // The name is a path segment of DELETE /api/alerts/NAME.
+    if (byte == '/' || byte == '?' || byte == '#' || byte == '%') {
+      return "contains '" + std::string(1, name[i]) + "'" + at +
+             ", which cannot be part of a URL path";
+    }
+  }
+  return std::nullopt;
+}
+
 bool is_alert_name(const std::string& name) {
-  if (name.empty() || name.size() > kMaxAlertName) return false;
-  // The name is a path segment of DELETE /api/alerts/NAME.
-  return std::none_of(name.begin(), name.end(), [](char c) {
-    return static_cast<unsigned char>(c) < 0x20 || c == '/' || c == '?' || c == '#' || c == '%';
-  });
+  return !alert_name_problem(name);
 }
 
 AlertBook::AlertBook(std::string path) : path_(std::move(path)) {

@@ -49,7 +49,11 @@ class AlertBook {
   std::vector<AlertRecord> alerts_;  // in order of first raise
 };
 
-// Whether `name` may name an alert: 1 to 64 letters, digits, '_' and '-'.
+// What makes `name` unfit as an alert name, as the end of a sentence
+// ("is empty"), or nothing when it fits: 1 to 64 bytes, no leading or
+// trailing space, no control character (C0, DEL, C1), no Unicode
+// bidirectional control, and none of / ? # %.
+std::optional<std::string> alert_name_problem(const std::string& name);
 bool is_alert_name(const std::string& name);
 
 }  // namespace vigie::service

@@ -190,9 +190,16 @@ void load_campaign(Call& call) {
   if (const auto roster = body.find("roster"); roster != body.end() && !roster->is_null()) {
     entry.roster = server_path(state, text_member(body, "roster", kMaxPath));
   }
+  // The file is checked before anything reads it, because a syntax error
+  // quotes the start of the file (the first word of /etc/passwd, say).
+  if (fs::path(entry.file).extension() != ".vigie") {
+    throw invalid_request("campaign file " + entry.file +
+                          " does not end in .vigie; give the path of a campaign file");
+  }
   std::error_code error;
   if (!fs::is_regular_file(entry.file, error)) {
-    throw invalid_request("campaign file " + entry.file + " not found on the server");
+    throw invalid_request("campaign file " + entry.file +
+                          " not found on the server, or not a regular file");
   }
   if (entry.roster && !fs::is_regular_file(*entry.roster, error)) {
     throw invalid_request("roster " + *entry.roster + " not found on the server");
@@ -219,7 +226,14 @@ void load_campaign(Call& call) {
   {
     std::lock_guard lock(state.alert_changes);
     for (const AlertRecord& alert : state.alerts.list()) {
-      campaign->apply_alert(alert_level(alert), call.now());
+      // The campaign keeps the alert and its ticker retries the cycle start.
+      try {
+        campaign->apply_alert(alert_level(alert), call.now());
+      } catch (const runtime::RunError& failure) {
+        log_error(
+            "cycle start failed",
+            {{"campaign", campaign->name()}, {"alert", alert.name}, {"error", failure.what()}});
+      }
     }
   }
   state.record({.action = "campaign_load",

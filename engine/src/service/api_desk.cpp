@@ -35,7 +35,6 @@ void reply_handout(Call& call, const char* status, const runtime::Handout& hando
 void next(Call& call) {
   ServiceState& state = call.state;
   const std::string& agent = call.who().user;
-  state.agents.seen(agent, state.wall_now());
   if (state.stopping) {
     throw ApiError(503, "stopping", "the service is stopping; no new contact is handed out");
   }
@@ -88,7 +87,6 @@ void next(Call& call) {
 
 void current(Call& call) {
   const std::string& agent = call.who().user;
-  call.state.agents.seen(agent, call.state.wall_now());
   for (const LivePtr& campaign : call.state.campaigns.all()) {
     if (std::optional<runtime::Handout> held = campaign->current(agent, call.now())) {
       call.state.holds.remember(held->token, held->campaign);
@@ -125,7 +123,6 @@ void with_hold(Call& call, const std::string& token, Action&& action) {
 
 void heartbeat(Call& call) {
   const std::string token = text_member(call.body(), "token");
-  call.state.agents.seen(call.who().user, call.state.wall_now());
   with_hold(call, token, [&](runtime::LiveCampaign& campaign) {
     const common::Instant expires = campaign.heartbeat(call.who().user, token, call.now());
     reply_json(call, 200, {{"expires_at", iso(expires)}});
@@ -137,7 +134,6 @@ void settle(Call& call) {
   const std::string token = text_member(body, "token");
   const std::string contact_id = text_member(body, "contact_id");
   const std::vector<Answer> draft = parse_answers(body, "");
-  call.state.agents.seen(call.who().user, call.state.wall_now());
   with_hold(call, token, [&](runtime::LiveCampaign& campaign) {
     const runtime::SettleResult settled =
         campaign.settle(call.who().user, token, contact_id, draft, call.now());
@@ -147,7 +143,6 @@ void settle(Call& call) {
 
 void submit(Call& call) {
   const runtime::Submission submission = parse_submission(call.body());
-  call.state.agents.seen(call.who().user, call.state.wall_now());
   const std::string& token = submission.token;
   with_hold(call, token, [&](runtime::LiveCampaign& campaign) {
     const std::vector<runtime::PersonDecision> decisions =
@@ -159,14 +154,26 @@ void submit(Call& call) {
   });
 }
 
+// Counts the user as an active agent once `handler` has succeeded, so that
+// a rejected request (a junk token, a stopping service) counts no one.
+Handler counting_agent(void (*handler)(Call&)) {
+  return [handler](Call& call) {
+    handler(call);
+    if (call.response.status >= 200 && call.response.status < 300) {
+      call.state.agents.seen(call.who().user, call.state.wall_now());
+    }
+  };
+}
+
 }  // namespace
 
 void add_desk_routes(Router& router) {
-  router.post("/api/desk/next", "/api/desk/next", Access::agent, next);
-  router.get("/api/desk/current", "/api/desk/current", Access::agent, current);
-  router.post("/api/desk/heartbeat", "/api/desk/heartbeat", Access::agent, heartbeat);
-  router.post("/api/desk/settle", "/api/desk/settle", Access::agent, settle);
-  router.post("/api/desk/submit", "/api/desk/submit", Access::agent, submit);
+  router.post("/api/desk/next", "/api/desk/next", Access::agent, counting_agent(next));
+  router.get("/api/desk/current", "/api/desk/current", Access::agent, counting_agent(current));
+  router.post("/api/desk/heartbeat", "/api/desk/heartbeat", Access::agent,
+              counting_agent(heartbeat));
+  router.post("/api/desk/settle", "/api/desk/settle", Access::agent, counting_agent(settle));
+  router.post("/api/desk/submit", "/api/desk/submit", Access::agent, counting_agent(submit));
 }
 
 }  // namespace vigie::service

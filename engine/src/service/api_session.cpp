@@ -8,8 +8,15 @@ namespace vigie::service {
 
 namespace {
 
-constexpr std::size_t kMaxUserName = 256;
+// The longest configured user name (service_config.cpp checks it).
+constexpr std::size_t kMaxUserName = 64;
 constexpr std::size_t kMaxPassword = 1024;
+
+struct Credentials {
+  std::string user;
+  std::string password;
+  bool oversized = false;  // a member longer than any valid one
+};
 
 Json session_json(const Session& session) {
   Json out;
@@ -20,26 +27,27 @@ Json session_json(const Session& session) {
   return out;
 }
 
-// Reads {"user", "password"} without the length checks of text_member
-// telling which member was too long: both are rejected alike.
-std::pair<std::string, std::string> credentials(const Json& body) {
+// Reads {"user", "password"}. A member that is too long is only flagged,
+// so that the login still goes through the rate limit and fails like a
+// wrong password, without telling which member was too long.
+Credentials credentials(const Json& body) {
   const auto user = body.find("user");
   const auto password = body.find("password");
   if (user == body.end() || password == body.end() || !user->is_string() ||
       !password->is_string()) {
     throw invalid_request("the body must be {\"user\": NAME, \"password\": TEXT}");
   }
-  std::string name = user->get<std::string>();
-  std::string secret = password->get<std::string>();
-  if (name.empty() || name.size() > kMaxUserName || secret.size() > kMaxPassword) {
-    throw ApiError(401, "bad_credentials", "wrong user name or password");
-  }
-  return {std::move(name), std::move(secret)};
+  Credentials read{user->get<std::string>(), password->get<std::string>()};
+  read.oversized = read.user.size() > kMaxUserName || read.password.size() > kMaxPassword;
+  // The limiter keys a long name by its first bytes, so that a flood of
+  // long names cannot grow the limiter's map by the body size each time.
+  if (read.user.size() > kMaxUserName) read.user.resize(kMaxUserName + 1);
+  return read;
 }
 
 void login(Call& call) {
   ServiceState& state = call.state;
-  const auto [user, password] = credentials(call.body());
+  const auto [user, password, oversized] = credentials(call.body());
   const common::Instant wall = state.wall_now();
   const bool known = state.users.contains(user);
   // A name that is not a user may be a password typed in the wrong box, so
@@ -58,7 +66,8 @@ void login(Call& call) {
     throw error;
   }
 
-  const std::optional<Principal> principal = state.users.authenticate(user, password);
+  const std::optional<Principal> principal =
+      oversized || user.empty() ? std::nullopt : state.users.authenticate(user, password);
   if (!principal) {
     state.limiter.record_failure(user, call.remote(), wall);
     state.metrics.count_login_failure();

@@ -178,7 +178,10 @@ SessionLookup SessionStore::touch(const std::string& id, common::Instant now) {
 
   std::lock_guard lock(mutex_);
   const auto found = sessions_.find(key);
-  if (found == sessions_.end()) return {};
+  if (found == sessions_.end()) {
+    if (purged_.erase(key) != 0) return {SessionState::expired, std::nullopt};
+    return {};
+  }
   Session& session = found->second;
   if (now >= expiry(session)) {
     sessions_.erase(found);
@@ -198,7 +201,12 @@ void SessionStore::remove(const std::string& id) {
 
 std::size_t SessionStore::purge(common::Instant now) {
   std::lock_guard lock(mutex_);
-  return std::erase_if(sessions_, [&](const auto& entry) { return now >= expiry(entry.second); });
+  std::erase_if(purged_, [&](const auto& entry) { return now >= entry.second; });
+  return std::erase_if(sessions_, [&](const auto& entry) {
+    if (now < expiry(entry.second)) return false;
+    purged_.emplace(entry.first, now + absolute_timeout_);
+    return true;
+  });
 }
 
 std::size_t SessionStore::size() const {
@@ -209,16 +217,21 @@ std::size_t SessionStore::size() const {
 // ---------------------------------------------------------------- login limit
 
 LoginLimiter::LoginLimiter(int attempts, common::Seconds window)
-    : attempts_(std::max(attempts, 1)), window_(window) {}
+    : LoginLimiter(attempts, attempts, window) {}
 
-std::optional<common::Seconds> LoginLimiter::wait_for(const std::string& key,
+LoginLimiter::LoginLimiter(int user_attempts, int address_attempts, common::Seconds window)
+    : user_attempts_(std::max(user_attempts, 1)),
+      address_attempts_(std::max(address_attempts, 1)),
+      window_(window) {}
+
+std::optional<common::Seconds> LoginLimiter::wait_for(const std::string& key, int attempts,
                                                       common::Instant now) const {
   const auto found = failures_.find(key);
   if (found == failures_.end()) return std::nullopt;
   const std::deque<common::Instant>& times = found->second;
-  if (static_cast<int>(times.size()) < attempts_) return std::nullopt;
+  if (static_cast<int>(times.size()) < attempts) return std::nullopt;
 
-  // The oldest of the last `attempts_` failures leaves the window first.
+  // The oldest of the last `attempts` failures leaves the window first.
   const common::Instant free_at = times.front() + window_;
   if (free_at <= now) return std::nullopt;
   return std::max(common::Seconds{1}, free_at - now);
@@ -228,17 +241,18 @@ std::optional<common::Seconds> LoginLimiter::blocked(const std::string& user,
                                                      const std::string& address,
                                                      common::Instant now) const {
   std::lock_guard lock(mutex_);
-  const std::optional<common::Seconds> by_user = wait_for("user:" + user, now);
-  const std::optional<common::Seconds> by_address = wait_for("address:" + address, now);
+  const std::optional<common::Seconds> by_user = wait_for("user:" + user, user_attempts_, now);
+  const std::optional<common::Seconds> by_address =
+      wait_for("address:" + address, address_attempts_, now);
   if (!by_user) return by_address;
   if (!by_address) return by_user;
   return std::max(*by_user, *by_address);
 }
 
-void LoginLimiter::record(const std::string& key, common::Instant now) {
+void LoginLimiter::record(const std::string& key, int attempts, common::Instant now) {
   std::deque<common::Instant>& times = failures_[key];
   times.push_back(now);
-  while (static_cast<int>(times.size()) > attempts_) times.pop_front();
+  while (static_cast<int>(times.size()) > attempts) times.pop_front();
 }
 
 void LoginLimiter::prune(common::Instant now) {
@@ -249,8 +263,8 @@ void LoginLimiter::record_failure(const std::string& user, const std::string& ad
                                   common::Instant now) {
   std::lock_guard lock(mutex_);
   if (failures_.size() >= kLimiterPruneAt) prune(now);
-  record("user:" + user, now);
-  record("address:" + address, now);
+  record("user:" + user, user_attempts_, now);
+  record("address:" + address, address_attempts_, now);
 }
 
 int LoginLimiter::failures_of_user(const std::string& user, common::Instant now) const {

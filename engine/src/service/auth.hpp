@@ -111,12 +111,14 @@ class SessionStore {
   std::pair<std::string, Session> create(const Principal& principal, common::Instant now);
 
   // Finds a session by cookie value and, when it is valid, marks it used
-  // at `now`. An expired session is removed and reported as expired once.
+  // at `now`. An expired session is removed and reported as expired once,
+  // also after purge() removed it.
   SessionLookup touch(const std::string& id, common::Instant now);
 
   void remove(const std::string& id);
 
-  // Removes expired sessions; returns how many.
+  // Removes expired sessions; returns how many. Their keys stay for one
+  // session_timeout more, so that touch() still reports them as expired.
   std::size_t purge(common::Instant now);
 
   std::size_t size() const;
@@ -131,6 +133,8 @@ class SessionStore {
   common::Seconds idle_timeout_;
   mutable std::mutex mutex_;
   std::map<std::string, Session> sessions_;
+  // Keys of purged sessions -> when to forget them.
+  std::map<std::string, common::Instant> purged_;
 };
 
 // Counts failed logins per user name and per remote address in a sliding
@@ -138,7 +142,9 @@ class SessionStore {
 // that a password guesser gains nothing from the owner logging in.
 class LoginLimiter {
  public:
+  // The same limit for a user name and for an address.
   LoginLimiter(int attempts, common::Seconds window);
+  LoginLimiter(int user_attempts, int address_attempts, common::Seconds window);
 
   // How long until a login for this name from this address may be tried;
   // nullopt when it may be tried now.
@@ -151,15 +157,17 @@ class LoginLimiter {
   int failures_of_user(const std::string& user, common::Instant now) const;
 
  private:
-  std::optional<common::Seconds> wait_for(const std::string& key, common::Instant now) const;
-  void record(const std::string& key, common::Instant now);
+  std::optional<common::Seconds> wait_for(const std::string& key, int attempts,
+                                          common::Instant now) const;
+  void record(const std::string& key, int attempts, common::Instant now);
   void prune(common::Instant now);
 
-  int attempts_;
+  int user_attempts_;
+  int address_attempts_;
   common::Seconds window_;
   mutable std::mutex mutex_;
   // "user:NAME" or "address:ADDR" -> the latest failures, oldest first, at
-  // most `attempts_` of them.
+  // most as many as the limit of that kind of key.
   std::map<std::string, std::deque<common::Instant>> failures_;
 };
 

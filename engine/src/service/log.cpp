@@ -91,4 +91,19 @@ void log_error(std::string_view message, LogFields fields) {
   spdlog::error("{}", payload(message, fields));
 }
 
+std::size_t LogRateLimit::admit(const std::string& key, Clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  const auto [found, first] = entries_.try_emplace(key);
+  Entry& entry = found->second;
+  if (!first && now - entry.logged_at < interval_) {
+    ++entry.held_back;
+    return 0;
+  }
+
+  const std::size_t count = entry.held_back + 1;
+  entry.logged_at = now;
+  entry.held_back = 0;
+  return count;
+}
+
 }  // namespace vigie::service

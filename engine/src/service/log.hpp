@@ -6,8 +6,12 @@
 // Fields carry ids and counts only: never a phone number, a person's name,
 // an answer, a password, a token or a cookie.
 
+#include <chrono>
 #include <concepts>
+#include <cstddef>
 #include <initializer_list>
+#include <map>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -38,5 +42,28 @@ void use_json_lines();
 void log_info(std::string_view message, LogFields fields = {});
 void log_warn(std::string_view message, LogFields fields = {});
 void log_error(std::string_view message, LogFields fields = {});
+
+// Lets a repeated failure reach the log at most once per `interval` for each
+// key (a campaign name), so that a failure that recurs every second does not
+// flood the log, while the count says how often it happened.
+class LogRateLimit {
+ public:
+  using Clock = std::chrono::steady_clock;
+  explicit LogRateLimit(Clock::duration interval) : interval_(interval) {}
+
+  // Records one occurrence for `key`. Returns how many occurrences to report
+  // (this one and those held back since the last report) when this one
+  // should be logged, else 0.
+  std::size_t admit(const std::string& key, Clock::time_point now);
+
+ private:
+  struct Entry {
+    Clock::time_point logged_at{};
+    std::size_t held_back = 0;
+  };
+  Clock::duration interval_;
+  std::mutex mutex_;
+  std::map<std::string, Entry> entries_;
+};
 
 }  // namespace vigie::service

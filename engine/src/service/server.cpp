@@ -3,15 +3,18 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <thread>
 
+#include "common/folder_lock.hpp"
 #include "plugin/loader.hpp"
 #include "runtime/run.hpp"
 #include "service/api.hpp"
@@ -98,6 +101,8 @@ std::string route_label_for(const httplib::Request& request) {
 }  // namespace
 
 struct Service::Impl {
+  // First member, so that the lock is released after everything else closes.
+  std::optional<common::FolderLock> data_lock;
   ServiceClock clock;
   std::unique_ptr<ServiceState> state;
   std::unique_ptr<httplib::Server> server;
@@ -113,6 +118,8 @@ struct Service::Impl {
   std::condition_variable wake;
   bool threads_stop = false;
   std::map<std::string, std::size_t> failed_deliveries;  // by campaign, as last logged
+  // The ticker runs every second; a failure that recurs is logged once a minute.
+  LogRateLimit ticker_failures{std::chrono::minutes(1)};
 
   void open_campaigns();
   void check_team_routes() const;
@@ -137,6 +144,21 @@ Service::Service(ServiceConfig config, ServiceClocks clocks) : impl_(std::make_u
   }
 
   Impl& impl = *impl_;
+  // Two services on one data folder would hand the same person to two agents.
+  try {
+    impl.data_lock.emplace(config.data_dir);
+  } catch (const common::FolderBusy& busy) {
+    throw std::runtime_error(
+        "another vigie serve" +
+        (busy.holder_pid() > 0 ? " (pid " + std::to_string(busy.holder_pid()) + ")"
+                               : std::string()) +
+        " is using the data folder " + config.data_dir +
+        "; stop it first, or give another `data` folder in the service section");
+  }
+
+  for (const std::string& warning : config.warnings)
+    log_warn("config warning", {{"warning", warning}});
+
   auto campaign_now = clocks.campaign ? clocks.campaign : [&impl] { return impl.clock.now(); };
   auto wall_now = clocks.wall ? clocks.wall : system_now;
   impl.state = std::make_unique<ServiceState>(std::move(config), campaign_now, wall_now);
@@ -218,10 +240,17 @@ void Service::Impl::apply_stored_alerts() {
   const common::Instant now = state->campaign_now();
   for (const AlertRecord& alert : state->alerts.list()) {
     for (const LivePtr& campaign : state->campaigns.all()) {
-      const std::optional<int> cycle = campaign->apply_alert(alert_level(alert), now);
-      if (cycle) {
-        log_info("cycle started",
-                 {{"campaign", campaign->name()}, {"cycle", *cycle}, {"alert", alert.name}});
+      // A cycle that cannot start stays due: the campaign keeps the alert and
+      // its ticker tries the start again, so the service still starts.
+      try {
+        const std::optional<int> cycle = campaign->apply_alert(alert_level(alert), now);
+        if (cycle) {
+          log_info("cycle started",
+                   {{"campaign", campaign->name()}, {"cycle", *cycle}, {"alert", alert.name}});
+        }
+      } catch (const runtime::RunError& error) {
+        log_error("cycle start failed",
+                  {{"campaign", campaign->name()}, {"alert", alert.name}, {"error", error.what()}});
       }
     }
   }
@@ -308,6 +337,26 @@ void Service::Impl::build_server() {
 
   server->set_pre_routing_handler([](const httplib::Request& request, httplib::Response& response) {
     start_request_clock();
+    // cpp-httplib decodes %00 and the like into the path, where a NUL would
+    // cut the file name the console handler opens from its extension.
+    const bool control = std::any_of(request.path.begin(), request.path.end(), [](char c) {
+      return static_cast<unsigned char>(c) < 0x20 || c == '\x7f';
+    });
+    if (control) {
+      reply_error(response, 400, "invalid",
+                  "the request path contains a control character (such as %00); remove it");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    // The API uses only GET, POST and DELETE (HEAD is served as GET); other
+    // methods would otherwise get a misleading 404.
+    const std::string& method = request.method;
+    if (request.path.rfind("/api/", 0) == 0 && method != "GET" && method != "HEAD" &&
+        method != "POST" && method != "DELETE") {
+      reply_error(response, 405, "method_not_allowed",
+                  "the API does not accept " + method + "; use GET, POST or DELETE");
+      response.set_header("Allow", "GET, POST, DELETE");
+      return httplib::Server::HandlerResponse::Handled;
+    }
     // Without the slash, the console's relative links would miss.
     if (request.path == "/console" || request.path == "/") {
       response.set_redirect("/console/");
@@ -329,7 +378,18 @@ void Service::Impl::build_server() {
                                                                 httplib::Response& response) {
     if (!response.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
     if (response.status == 413) {
-      reply_error(response, 413, "too_large", "the request body is larger than 4 MiB");
+      // cpp-httplib 0.11 limits form-encoded bodies to
+      // CPPHTTPLIB_FORM_URL_ENCODED_PAYLOAD_MAX_LENGTH (8 KiB), below kMaxBody.
+      const bool form =
+          request.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) ==
+          0;
+      reply_error(response, 413, "too_large",
+                  form ? "a form-encoded body is limited to " +
+                             std::to_string(CPPHTTPLIB_FORM_URL_ENCODED_PAYLOAD_MAX_LENGTH / 1024) +
+                             " KiB; send JSON with Content-Type: application/json, limited to " +
+                             std::to_string(kMaxBody / (1024 * 1024)) + " MiB"
+                       : "the request body is larger than " +
+                             std::to_string(kMaxBody / (1024 * 1024)) + " MiB");
     } else if (response.status == 404) {
       reply_error(response, 404, "not_found", "no route " + request.method + " " + request.path);
     } else if (response.status == 400) {
@@ -395,8 +455,12 @@ void Service::Impl::run_ticker() {
       try {
         campaign->tick(now);
       } catch (const std::exception& error) {
-        log_error("periodic work failed",
-                  {{"campaign", campaign->name()}, {"error", error.what()}});
+        const std::size_t count =
+            ticker_failures.admit(campaign->name(), LogRateLimit::Clock::now());
+        if (count > 0) {
+          log_error("periodic work failed",
+                    {{"campaign", campaign->name()}, {"error", error.what()}, {"count", count}});
+        }
       }
     }
     state->sessions.purge(state->wall_now());

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <regex>
 #include <string_view>
 
 #include "common/diagnostic.hpp"
@@ -24,12 +25,38 @@ constexpr std::array<std::string_view, 14> kServiceKeys = {
 constexpr std::array<std::string_view, 4> kCampaignKeys = {"file", "campaign", "roster", "store"};
 constexpr std::array<std::string_view, 3> kUserKeys = {"name", "roles", "password"};
 constexpr std::array<std::string_view, 2> kTlsKeys = {"certificate", "key"};
-constexpr std::array<std::string_view, 2> kLimitKeys = {"attempts", "per"};
+constexpr std::array<std::string_view, 3> kLimitKeys = {"attempts", "per", "per_address"};
 constexpr std::array<std::string_view, 2> kClockKeys = {"start", "speed"};
+constexpr common::Seconds kMinHoldTimeout{60};
 constexpr std::array<std::string_view, 2> kDialerKeys = {"plugin", "hold_timeout"};
 
 constexpr std::size_t kMaxUserName = 64;
 constexpr std::string_view kArgon2idPrefix = "$argon2id$";
+
+// The PHC string that `vigie passwd` (libsodium crypto_pwhash_str) prints:
+// $argon2id$v=19$m=KIB,t=PASSES,p=LANES$SALT$HASH, salt and hash in base64
+// without padding.
+bool is_argon2id_hash(const std::string& text) {
+  static const std::regex form(
+      R"(\$argon2id\$v=19\$m=[1-9][0-9]*,t=[1-9][0-9]*,p=[1-9][0-9]*\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+))");
+  std::smatch parts;
+  if (!std::regex_match(text, parts, form)) return false;
+  // A base64 text without padding never has a length of 4n+1.
+  return parts.length(1) % 4 != 1 && parts.length(2) % 4 != 1;
+}
+
+// Whether a duration text such as "0s", "0m" or "00" is zero, which
+// parse_duration rejects like any invalid text.
+bool is_zero_duration(const std::string& raw) {
+  const bool has_digit = std::any_of(raw.begin(), raw.end(), [](char c) { return c == '0'; });
+  return has_digit && std::all_of(raw.begin(), raw.end(), [](char c) {
+           return c == '0' || c == 's' || c == 'm' || c == 'h' || c == 'd';
+         });
+}
+
+bool is_loopback(const std::string& address) {
+  return address == "localhost" || address == "::1" || address.rfind("127.", 0) == 0;
+}
 
 std::string describe(const YAML::Node& node) {
   if (!node.IsDefined() || node.IsNull()) return "nothing";
@@ -127,6 +154,7 @@ class Reader {
   UserEntry read_user(const YAML::Node& value) const;
   UserRole read_role(const YAML::Node& value, const std::string& user) const;
 
+  void add_warnings(const YAML::Mark& section_mark);
   std::string resolve(const std::string& entry) const;
 
   const config::EngineConfig& engine_;
@@ -204,6 +232,27 @@ void Reader::read() {
          "passwd`");
   }
   read_dialer();
+  add_warnings(section_mark);
+}
+
+// Settings that the service accepts but that are likely mistakes.
+void Reader::add_warnings(const YAML::Mark& section_mark) {
+  const YAML::Node& root = engine_.service;
+  const auto position = [&](const char* key) {
+    const YAML::Mark mark = root[key].IsDefined() ? mark_of(root[key], section_mark) : section_mark;
+    return engine_.path + ":" + std::to_string(mark.line + 1) + ":" +
+           std::to_string(mark.column + 1) + ": ";
+  };
+  if (config_.idle_timeout > config_.session_timeout) {
+    config_.warnings.push_back(position("idle_timeout") +
+                               "idle_timeout is longer than session_timeout, so sessions end at "
+                               "session_timeout and never by idling; shorten idle_timeout");
+  }
+  if (!is_loopback(config_.listen) && !config_.tls) {
+    config_.warnings.push_back(position("listen") + "listen " + config_.listen +
+                               " is not a loopback address and there is no tls, so passwords "
+                               "and personal data cross the network unencrypted; add tls");
+  }
 }
 
 void Reader::read_entry(const std::string& key, const YAML::Node& value, const YAML::Mark& mark) {
@@ -254,14 +303,22 @@ void Reader::read_dialer() {
   }
   check_keys(dialer.node, kDialerKeys, "the agent_desk dialer");
   const YAML::Node hold = dialer.node["hold_timeout"];
-  if (hold.IsDefined()) config_.hold_timeout = duration("hold_timeout", hold, mark);
+  if (!hold.IsDefined()) return;
+  config_.hold_timeout = duration("hold_timeout", hold, mark);
+  // The console renews a hold every 20 s, so a shorter timeout would let a
+  // hold expire between two renewals after one lost request.
+  if (config_.hold_timeout < kMinHoldTimeout) {
+    fail(mark_of(hold, mark),
+         "hold_timeout must be at least 60s, because the console renews a "
+         "hold every 20s, got " +
+             hold.Scalar() + "; set hold_timeout: 2m");
+  }
 }
 
 std::string Reader::text(const std::string& key, const YAML::Node& value,
                          const YAML::Mark& mark) const {
-  if (!value.IsScalar() || value.Scalar().empty()) {
-    fail(mark_of(value, mark), key + " must be text, got " + describe(value));
-  }
+  if (!value.IsScalar()) fail(mark_of(value, mark), key + " must be text, got " + describe(value));
+  if (value.Scalar().empty()) fail(mark_of(value, mark), key + " must not be empty");
   return value.Scalar();
 }
 
@@ -288,7 +345,11 @@ long long Reader::integer(const std::string& key, const YAML::Node& value, const
 common::Seconds Reader::duration(const std::string& key, const YAML::Node& value,
                                  const YAML::Mark& mark, bool allow_zero) const {
   const std::string raw = value.IsScalar() ? value.Scalar() : std::string();
-  if (allow_zero && (raw == "0" || raw == "0s")) return common::Seconds{0};
+  if (is_zero_duration(raw)) {
+    if (allow_zero) return common::Seconds{0};
+    fail(mark_of(value, mark),
+         key + " must be above zero, such as 90s, 30m or 8h, got '" + raw + "'");
+  }
   const std::optional<common::Seconds> parsed = common::parse_duration(raw);
   if (!parsed) {
     fail(mark_of(value, mark),
@@ -324,7 +385,8 @@ TlsFiles Reader::read_tls(const YAML::Node& value, const YAML::Mark& mark) const
 LoginLimit Reader::read_login_limit(const YAML::Node& value, const YAML::Mark& mark) const {
   if (!value.IsMap()) {
     fail(mark_of(value, mark),
-         "login_limit must be a mapping such as `{attempts: 5, per: 15m}`, got " + describe(value));
+         "login_limit must be a mapping such as `{attempts: 5, per: 15m, per_address: 50}`, got " +
+             describe(value));
   }
   check_keys(value, kLimitKeys, "login_limit");
 
@@ -334,6 +396,10 @@ LoginLimit Reader::read_login_limit(const YAML::Node& value, const YAML::Mark& m
         static_cast<int>(integer("login_limit attempts", value["attempts"], mark, 1, 1000));
   }
   if (value["per"].IsDefined()) limit.window = duration("login_limit per", value["per"], mark);
+  if (value["per_address"].IsDefined()) {
+    limit.per_address =
+        static_cast<int>(integer("login_limit per_address", value["per_address"], mark, 1, 100000));
+  }
   return limit;
 }
 
@@ -435,14 +501,26 @@ std::vector<UserEntry> Reader::read_users(const YAML::Node& value, const YAML::M
   }
 
   std::vector<UserEntry> users;
-  std::map<std::string, int> seen;  // name -> line of its first entry
+  // Lower-case name -> index in `users`. Names that differ only by case
+  // would look alike in the audit log.
+  std::map<std::string, std::size_t> seen;
   for (const YAML::Node& item : value) {
     UserEntry user = read_user(item);
-    if (const auto first = seen.find(user.name); first != seen.end()) {
-      fail(item["name"].Mark(), "duplicate user '" + user.name + "'; its first entry is on line " +
-                                    std::to_string(first->second) + ", keep only one");
+    std::string folded = user.name;
+    std::transform(folded.begin(), folded.end(), folded.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (const auto first = seen.find(folded); first != seen.end()) {
+      const UserEntry& earlier = users[first->second];
+      const std::string line = std::to_string(earlier.position.line);
+      if (earlier.name == user.name) {
+        fail(item["name"].Mark(), "duplicate user '" + user.name +
+                                      "'; its first entry is on line " + line + ", keep only one");
+      }
+      fail(item["name"].Mark(),
+           "users '" + earlier.name + "' (line " + line + ") and '" + user.name + "' (line " +
+               std::to_string(item["name"].Mark().line + 1) + ") differ only by case; rename one");
     }
-    seen.emplace(user.name, user.position.line);
+    seen.emplace(folded, users.size());
     users.push_back(std::move(user));
   }
   return users;
@@ -471,7 +549,12 @@ UserEntry Reader::read_user(const YAML::Node& item) const {
   }
 
   const YAML::Node roles = item["roles"];
-  if (!roles.IsSequence() || roles.size() == 0) {
+  if (roles.IsSequence() && roles.size() == 0) {
+    fail(mark_of(roles, item.Mark()), "roles of user " + user.name +
+                                          " must not be empty; give at least one role, such as "
+                                          "[agent]");
+  }
+  if (!roles.IsSequence()) {
     fail(mark_of(roles, item.Mark()),
          "roles of user " + user.name +
              " must be a list such as [agent], [supervisor], [admin] or [team:ROUTE], got " +
@@ -485,6 +568,12 @@ UserEntry Reader::read_user(const YAML::Node& item) const {
          "password of user " + user.name +
              " is not an Argon2id hash (it must start with $argon2id$); never write a "
              "clear password here, run `vigie passwd` and paste the line it prints");
+  }
+  if (!is_argon2id_hash(user.password_hash)) {
+    fail(item["password"].Mark(),
+         "password of user " + user.name +
+             " is not a whole Argon2id hash ($argon2id$v=19$m=..,t=..,p=..$SALT$HASH); it may "
+             "be cut short, so paste the whole line that `vigie passwd` prints");
   }
   return user;
 }

@@ -62,7 +62,10 @@ struct UserEntry {
 };
 
 struct LoginLimit {
-  int attempts = 5;                 // failed logins allowed per window
+  int attempts = 5;  // failed logins allowed per user name and window
+  // Failed logins allowed per remote address and window: higher, because a
+  // whole call centre may share one address behind NAT.
+  int per_address = 50;
   common::Seconds window{15 * 60};  // the sliding window
 };
 
@@ -86,6 +89,9 @@ struct ServiceConfig {
   common::Seconds hold_timeout{120};  // from `dialer: {plugin: agent_desk, hold_timeout}`
   std::vector<CampaignEntry> campaigns;
   std::vector<UserEntry> users;
+  // Settings that work but are likely mistakes, as "FILE:LINE:COL: message";
+  // the service logs them at start.
+  std::vector<std::string> warnings;
 };
 
 // Reads the `service:` section of a loaded engine config, and checks that

@@ -87,7 +87,8 @@ ServiceState::ServiceState(ServiceConfig service_config,
       wall_now(std::move(wall_clock)),
       users(config.users),
       sessions(config.session_timeout, config.idle_timeout),
-      limiter(config.login_limit.attempts, config.login_limit.window),
+      limiter(config.login_limit.attempts, config.login_limit.per_address,
+              config.login_limit.window),
       audit((fs::path(config.data_dir) / "audit.jsonl").string()),
       alerts((fs::path(config.data_dir) / "alerts.json").string()) {}
 

@@ -5,7 +5,9 @@
 //
 // Run: node mock/server.mjs --console DIR [--port 0] [--port-file FILE]
 // Test hooks (no login): POST /mock/expire-sessions ends every session,
-// POST /mock/advance {"seconds": N} moves the clock forward.
+// POST /mock/advance {"seconds": N} moves the clock forward,
+// POST /mock/hold-timeout {"seconds": N} sets how long a hold lasts after
+// the agent's last request (120 s until set).
 
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -26,7 +28,7 @@ export const USERS = {
   polyvalent: { password: 'polyvalent-pw', roles: ['agent', 'team:social', 'supervisor'] },
 };
 
-const HOLD_S = 120;
+const DEFAULT_HOLD_S = 120;
 const LOGIN_LIMIT = { attempts: 5, per_s: 15 * 60 };
 const FINAL = new Set(SCRIPT.dispositions.filter((entry) => entry.final).map((entry) => entry.id));
 const LINE = new Set(['no_answer', 'busy', 'voicemail', 'failed', 'wrong_number']);
@@ -70,6 +72,7 @@ export function createMockService({ rosterPath = DEFAULT_ROSTER, start = '2019-0
   const roster = readRoster(rosterPath);
   const startedAt = Date.now();
   let advanced = 0;
+  let holdSeconds = DEFAULT_HOLD_S;
   const now = () => Date.parse(start) + (Date.now() - startedAt) + advanced;
 
   const sessions = new Map();
@@ -185,7 +188,7 @@ export function createMockService({ rosterPath = DEFAULT_ROSTER, start = '2019-0
 
     const first = due[0];
     const household = due.filter((state) => state.person.phone === first.person.phone);
-    const hold = { token: token(), agent, cycle, taken: now(), expires: now() + HOLD_S * 1000, people: household.map((state) => state.person.contact_id) };
+    const hold = { token: token(), agent, cycle, taken: now(), expires: now() + holdSeconds * 1000, people: household.map((state) => state.person.contact_id) };
     holds.set(hold.token, hold);
     return { status: 'handed', handout: handoutBody(hold) };
   }
@@ -194,7 +197,7 @@ export function createMockService({ rosterPath = DEFAULT_ROSTER, start = '2019-0
     const hold = holds.get(body.token);
     if (!hold) throw new HttpError(404, 'not_found', 'no hold with this token: it expired or was submitted');
     if (hold.agent !== agent) throw new HttpError(403, 'forbidden', 'this hold belongs to another agent');
-    hold.expires = now() + HOLD_S * 1000;
+    hold.expires = now() + holdSeconds * 1000;
     return hold;
   }
 
@@ -478,6 +481,10 @@ export function createMockService({ rosterPath = DEFAULT_ROSTER, start = '2019-0
     if (url.pathname === '/mock/advance') {
       advanced += Number(body.seconds ?? 0) * 1000;
       return { now: iso(now()) };
+    }
+    if (url.pathname === '/mock/hold-timeout') {
+      holdSeconds = Number(body.seconds ?? DEFAULT_HOLD_S);
+      return { seconds: holdSeconds };
     }
     throw new HttpError(404, 'not_found', 'no such hook');
   }

@@ -11,6 +11,7 @@ import { createDeskView } from './js/desk.js';
 import { createAlertsView } from './js/alerts.js';
 import { createSupervisorView } from './js/supervisor.js';
 import { viewsForRoles } from './js/roles.js';
+import { shortcutFor } from './js/shortcuts.js';
 
 const VIEW_STORAGE_KEY = 'vigie.view';
 
@@ -153,23 +154,23 @@ async function logout() {
 }
 
 function onKeydown(event) {
-  if (!event.altKey || event.ctrlKey || event.metaKey) return;
+  const entry = shortcutFor(event, current?.id);
+  if (!entry) return;
 
-  if (event.code === 'KeyL') {
+  if (entry.action === 'language') {
     event.preventDefault();
     elements.language.focus();
     return;
   }
-  const digit = /^Digit([1-9])$/.exec(event.code);
-  if (digit && session) {
-    const view = views[Number(digit[1]) - 1];
+  if (entry.action === 'view') {
+    const view = session ? views[entry.codes.indexOf(event.code)] : undefined;
     if (view) {
       event.preventDefault();
       select(view);
     }
     return;
   }
-  if (current?.shortcut(event)) event.preventDefault();
+  if (current?.shortcut(entry.action)) event.preventDefault();
 }
 
 async function changeLanguage(lang) {

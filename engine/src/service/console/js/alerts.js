@@ -3,8 +3,8 @@
 // Acknowledge and Close actions. Refreshed every 10 s.
 
 import { h, kbd, replaceKeepingFocus } from './dom.js';
-import { t, formatDateTime, formatNumber, formatTime } from './i18n.js';
-import { get, post, ApiError } from './api.js';
+import { t, formatDateTime, formatNumber, formatTime, humanize } from './i18n.js';
+import { get, post, ApiError, describeError } from './api.js';
 import { personName, phoneLink, fieldList } from './people.js';
 
 const REFRESH_MS = 10000;
@@ -81,6 +81,8 @@ export function createAlertsView(ctx) {
         h('div', { class: 'muted', text: t('alerts.fired', { time: formatDateTime(alert.fired_at, person.timezone) }) })),
       h('td', {},
         h('strong', { text: alert.route_title || alert.route }),
+        alert.route_title && alert.route_title !== alert.route
+          ? h('div', { class: 'muted route-id', text: t('alerts.route_id', { route: alert.route }) }) : null,
         h('div', { class: 'muted', text: t('alerts.campaign_cycle', { campaign: alert.campaign, cycle: alert.cycle }) })),
       h('td', {},
         h('div', { class: 'person-name', text: name }),
@@ -88,7 +90,7 @@ export function createAlertsView(ctx) {
         h('div', { class: 'muted', text: t('desk.contact_id', { id: alert.contact_id }) }),
         h('details', {},
           h('summary', { dataset: { focusKey: `details-${key}` }, text: t('alerts.details') }),
-          fieldList(person))),
+          fieldList(person, new Date(alert.fired_at ?? Date.now())))),
       h('td', {}, scores(alert.scores)),
       h('td', {}, stateText(alert, person.timezone)),
       h('td', {}, h('div', { class: 'row-actions' },
@@ -106,7 +108,7 @@ export function createAlertsView(ctx) {
     const entries = Object.entries(values ?? {});
     if (entries.length === 0) return '—';
     return h('ul', { class: 'scores' }, entries.map(([name, value]) =>
-      h('li', { text: t('alerts.score', { name, value: formatNumber(value) }) })));
+      h('li', { title: name, text: t('alerts.score', { name: humanize(name), value: formatNumber(value) }) })));
   }
 
   function stateText(alert, timeZone) {
@@ -141,7 +143,7 @@ export function createAlertsView(ctx) {
       if (byHand) ctx.announce(t('alerts.refreshed', { count: alerts.length }));
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
-      if (error.status !== 401) ctx.announce(t('alerts.load_failed', { message: error.message }), 'error');
+      if (error.status !== 401) ctx.announce(t('alerts.load_failed', { message: describeError(error, t) }), 'error');
     }
   }
 
@@ -170,7 +172,7 @@ export function createAlertsView(ctx) {
       focusAfterAction(alert, hiddenByFilter);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
-      if (error.status !== 401) ctx.announce(t('alerts.action_failed', { message: error.message }), 'error');
+      if (error.status !== 401) ctx.announce(t('alerts.action_failed', { message: describeError(error, t) }), 'error');
     }
   }
 
@@ -204,8 +206,8 @@ export function createAlertsView(ctx) {
       timer = null;
     },
     rerender: render,
-    shortcut(event) {
-      if (event.code !== 'KeyR') return false;
+    shortcut(action) {
+      if (action !== 'refresh') return false;
       refresh(true);
       return true;
     },

@@ -101,3 +101,27 @@ export async function api(method, path, body, { session = true } = {}) {
 export const get = (path, options) => api('GET', path, undefined, options);
 export const post = (path, body = {}, options) => api('POST', path, body, options);
 export const del = (path, options) => api('DELETE', path, undefined, options);
+
+// Error codes of the API that have a message of their own in i18n/*.json
+// (key error.code.<code>). The server's `message` is English and meant for
+// developers, so the console shows it only for `invalid`, where it names
+// the value to fix.
+export const KNOWN_ERROR_CODES = [
+  'bad_credentials', 'rate_limited', 'session_expired', 'csrf', 'forbidden', 'not_found',
+  'conflict', 'stopping', 'too_large', 'internal', 'invalid', 'unavailable',
+];
+
+// The text of an API error in the console's language: the translated
+// message of a known code, plus the server's detail for `invalid`; a
+// network failure says the server does not respond; an unknown code falls
+// back to the HTTP status and the server's message. `translate` is the
+// t() of i18n.js, passed in so that this module stays free of the DOM.
+export function describeError(error, translate) {
+  if (error.status === 0) return translate('error.network');
+  const code = error.code || (error.status === 503 ? 'stopping' : null);
+  if (code === 'invalid' && error.message && error.message !== code) {
+    return translate('error.with_detail', { message: translate('error.code.invalid'), detail: error.message });
+  }
+  if (KNOWN_ERROR_CODES.includes(code)) return translate(`error.code.${code}`);
+  return translate('error.unknown', { status: error.status, message: error.message });
+}

@@ -1,21 +1,39 @@
 // The agent desk: take the next due contact, call, ask the questionnaire of
 // each person on the line, and submit the disposition and the answers.
 //
-// While a contact is held the desk sends a heartbeat every 20 s, so the
-// hold does not expire while the agent is on the phone. After every
+// While a contact is held the desk sends heartbeats so that the hold does
+// not expire while the agent is on the phone: every 20 s, or sooner when a
+// third of the time left on the hold is shorter (a short hold_timeout). After every
 // answer change it asks the server to settle the draft: questions that no
 // longer apply are hidden and their inputs cleared.
 
 import { h, kbd } from './dom.js';
-import { t, formatDateTime, formatClock } from './i18n.js';
-import { get, post, ApiError } from './api.js';
+import { t, formatDateTime, formatClock, zoneLabel } from './i18n.js';
+import { get, post, ApiError, describeError } from './api.js';
+import { SHORTCUTS } from './shortcuts.js';
 import { personName, phoneLink, outcomeLabel, fieldList, history } from './people.js';
 import {
   questionElement, dispositionField, callbackField, completeText, dispositionHint, readQuestion, clearQuestion,
-  serverErrorField,
+  serverErrorField, renumberQuestions, rovingKeydown, syncRoving, parseCallback,
 } from './questionnaire.js';
 
-const HEARTBEAT_MS = 20000;
+const HEARTBEAT_MAX_MS = 20000;
+// A floor, so that a hold about to expire does not make the desk send
+// heartbeats in a tight loop.
+const HEARTBEAT_MIN_MS = 1000;
+// When the offset between the service clock and this browser is not known
+// yet (a hold resumed after a page reload), the desk beats this often.
+const HEARTBEAT_UNKNOWN_CLOCK_MS = 5000;
+
+// The delay before the next heartbeat: a third of the time left on the
+// hold, at most 20 s. `serverNowMs` is the estimated service clock, or
+// null when unknown.
+export function heartbeatDelay(expiresAt, serverNowMs) {
+  if (serverNowMs === null || serverNowMs === undefined) return HEARTBEAT_UNKNOWN_CLOCK_MS;
+  const left = Date.parse(expiresAt) - serverNowMs;
+  if (Number.isNaN(left)) return HEARTBEAT_UNKNOWN_CLOCK_MS;
+  return Math.max(HEARTBEAT_MIN_MS, Math.min(HEARTBEAT_MAX_MS, Math.floor(left / 3)));
+}
 
 // Dispositions of a call nobody answered: the talk time is 0.
 const NOT_ANSWERED = new Set(['no_answer', 'busy', 'voicemail', 'failed']);
@@ -31,6 +49,7 @@ function newPerson(record) {
     complete: false,
     disposition: '',
     callback: '',
+    submittedComplete: null,
     settleSeq: 0,
     pending: Promise.resolve(),
   };
@@ -50,6 +69,14 @@ export function createDeskView(ctx) {
   let clockTimer = null;
   let busy = false;
   let started = false;
+  // Service clock minus browser clock, in ms, learned from the taken_at of
+  // a contact handed just now. The service may run a demo clock set to
+  // another day, so the browser's own clock cannot be compared with
+  // expires_at directly.
+  let clockOffsetMs = null;
+  // Set when the agent was warned that a "completed" questionnaire is
+  // incomplete; the next submit goes through.
+  let partialConfirmed = false;
 
   const message = (entry) => (entry.key ? t(entry.key, entry.params ?? {}) : entry.text);
   const form = () => root.querySelector('#contact-form');
@@ -95,21 +122,28 @@ export function createDeskView(ctx) {
       : t('desk.decision_retry', {
         name, time: formatDateTime(decision.next_attempt, person?.timezone) || t('desk.no_retry_time'),
       });
+    if (savedAsPartial(decision)) text += ' ' + t('desk.saved_as_partial');
     if (decision.routes?.length) text += ' ' + t('desk.decision_routes', { routes: decision.routes.join(', ') });
     return text;
   }
 
+  // Whether the service stored as partial a person submitted as completed.
+  // It reads `downgraded` or `disposition` when the decision has them, else
+  // compares with the last settle of the draft (complete: false).
+  function savedAsPartial(decision) {
+    const submitted = idle?.submitted?.[decision.contact_id];
+    if (submitted?.disposition !== 'completed') return false;
+    if (typeof decision.downgraded === 'boolean') return decision.downgraded;
+    if (decision.disposition) return decision.disposition !== 'completed';
+    return submitted.complete === false;
+  }
+
+  // The shortcut list, from the table the key handler reads (shortcuts.js).
   function shortcutHelp() {
-    // Each row: the keys (a translation key when they are words), and what they do.
-    const rows = [
-      ['Alt+N', 'shortcut.next'], ['Alt+C', 'shortcut.call_started'], ['Alt+S', 'shortcut.submit'],
-      ['Alt+D', 'shortcut.disposition'], ['1 … 9', 'shortcut.digits'], [{ key: 'key.enter' }, 'shortcut.enter'],
-      ['Alt+1 … 3', 'shortcut.views'],
-    ];
-    return h('details', { class: 'shortcuts' },
+    return h('details', { class: 'shortcuts', id: 'shortcut-list' },
       h('summary', { text: t('shortcut.title') }),
-      h('dl', {}, rows.map(([keys, description]) => [
-        h('dt', {}, kbd(typeof keys === 'string' ? keys : t(keys.key))), h('dd', { text: t(description) })])));
+      h('dl', {}, SHORTCUTS.map((entry) => [
+        h('dt', {}, kbd(entry.keys ?? t(entry.keysKey))), h('dd', { text: t(entry.description) })])));
   }
 
   function renderHandout() {
@@ -136,6 +170,10 @@ export function createDeskView(ctx) {
         t('desk.submit'), ' ', kbd('Alt+S'))));
 
     root.replaceChildren(element, shortcutHelp());
+    people.forEach((_, index) => {
+      renumberQuestions(root, index);
+      syncRoving(root, index);
+    });
     updateLineDisposition();
     renderErrors();
   }
@@ -143,8 +181,6 @@ export function createDeskView(ctx) {
   function personSection(person, index) {
     const record = person.record;
     const base = `p${index}`;
-    let number = 0;
-
     return h('section', { class: 'person', id: base, 'aria-labelledby': `${base}-title`, dataset: { person: index } },
       h('h3', { id: `${base}-title`, text: t('desk.person_heading', {
         index: index + 1, count: people.length, name: personName(record),
@@ -154,21 +190,24 @@ export function createDeskView(ctx) {
           h('h4', { text: t('desk.record') }),
           h('p', {}, h('strong', { text: t('desk.attempt_number', { attempt: record.attempt }) })),
           h('p', { class: 'muted', text: t('desk.contact_id', { id: record.contact_id }) }),
-          h('p', { class: 'muted', text: t('desk.timezone', { zone: record.timezone || '—' }) }),
-          fieldList(record)),
+          h('p', { class: 'muted', text: timezoneText(record.timezone) }),
+          fieldList(record, new Date(handout.taken_at ?? Date.now()))),
         h('div', { class: 'panel' },
           h('h4', { text: t('desk.history') }),
           history(record, script.dispositions))),
       h('p', { class: 'notice', id: `${base}-line-note`, hidden: true, text: t('desk.line_applies_to_all') }),
       h('div', { class: 'work', id: `${base}-work` },
         h('h4', { text: t('desk.questionnaire') }),
-        script.questions.map((question) => {
-          if (question.kind !== 'say') number += 1;
-          return questionElement(person, index, question, number);
-        }),
+        script.questions.map((question) => questionElement(person, index, question)),
         h('p', { class: 'muted', id: `${base}-complete`, text: completeText(person) }),
         dispositionField(person, index, script.dispositions),
         callbackField(person, index)));
+  }
+
+  function timezoneText(zone) {
+    if (!zone) return t('desk.timezone', { zone: '—' });
+    const label = zoneLabel(zone);
+    return t('desk.timezone', { zone: label ? `${label} (${zone})` : zone });
   }
 
   function holdText() {
@@ -310,6 +349,7 @@ export function createDeskView(ctx) {
       if (hide && container.contains(document.activeElement)) focusAfter(container);
       container.hidden = hide;
     }
+    renumberQuestions(root, index);
   }
 
   // Moves focus to the first focusable element after `element`, so that
@@ -345,6 +385,7 @@ export function createDeskView(ctx) {
     const index = Number(target.closest('[data-person]')?.dataset.person);
     if (Number.isNaN(index) || !people[index]) return;
     const person = people[index];
+    partialConfirmed = false;
 
     if (target.dataset.role === 'disposition') {
       person.disposition = target.value;
@@ -365,6 +406,7 @@ export function createDeskView(ctx) {
     const values = readQuestion(root, index, question);
     if (values.length) person.answers.set(question.id, values);
     else person.answers.delete(question.id);
+    if (target.type === 'checkbox') syncRoving(root, index, target);
     // Answering means somebody picked up, even if the agent forgot Alt+C.
     if (!callStartedAt) startCall();
     settle(index);
@@ -375,18 +417,9 @@ export function createDeskView(ctx) {
     const plain = !event.altKey && !event.ctrlKey && !event.metaKey;
     const choiceInput = target.matches('input[type=radio], input[type=checkbox]');
 
-    // Digits pick the options of the focused question.
-    if (plain && choiceInput && /^[1-9]$/.test(event.key)) {
-      const container = target.closest('.question');
-      const inputs = [...container.querySelectorAll('input[type=radio], input[type=checkbox]')];
-      const input = inputs[Number(event.key) - 1];
-      if (!input) return;
-      event.preventDefault();
-      input.checked = input.type === 'radio' ? true : !input.checked;
-      input.focus();
-      input.dispatchEvent(new Event('change', { bubbles: true }));
-      return;
-    }
+    // Digits pick the options of the focused question, and arrows move
+    // between the checkboxes of a multiple-choice question.
+    if (plain && choiceInput && rovingKeydown(event)) return;
 
     // Browsers submit with Enter only from text fields; the desk also does
     // from options and the disposition list.
@@ -429,9 +462,19 @@ export function createDeskView(ctx) {
         return;
       }
 
+      if (!partialConfirmed && active.some((index) => people[index].disposition === 'completed' && !people[index].complete)) {
+        partialConfirmed = true;
+        const formError = root.querySelector('#form-error');
+        formError.textContent = t('desk.confirm_partial');
+        formError.focus();
+        ctx.announce(t('desk.confirm_partial'), 'error');
+        return;
+      }
+
       const submitted = handout;
-      const result = await post('/api/desk/submit', submission(active));
-      finish(submitted, result);
+      const body = submission(active);
+      const result = await post('/api/desk/submit', body);
+      finish(submitted, result, active);
     } catch (error) {
       submitFailed(error);
     } finally {
@@ -450,6 +493,8 @@ export function createDeskView(ctx) {
       }
       if (person.disposition === 'callback' && !person.callback) {
         found.push({ person: index, target: 'callback', message: { key: 'desk.error.callback_required' } });
+      } else if (person.disposition === 'callback' && parseCallback(person.callback) === null) {
+        found.push({ person: index, target: 'callback', message: { key: 'desk.error.callback_format' } });
       }
       if (NOT_ANSWERED.has(person.disposition)) continue;
 
@@ -482,17 +527,21 @@ export function createDeskView(ctx) {
           contact_id: person.record.contact_id,
           disposition: person.disposition,
           answers: answered ? draftAnswers(person) : [],
-          callback_local: person.disposition === 'callback' ? person.callback.slice(0, 16) : null,
+          callback_local: person.disposition === 'callback' ? parseCallback(person.callback) : null,
         };
       }),
     };
   }
 
-  function finish(submitted, result) {
+  function finish(submitted, result, active) {
+    const sent = Object.fromEntries(active.map((index) => [people[index].record.contact_id, {
+      disposition: people[index].disposition, complete: people[index].complete,
+    }]));
     idle = {
       decisions: result.people ?? [],
       people: submitted.people,
       dispositions: script.dispositions,
+      submitted: sent,
     };
     release();
     render();
@@ -510,9 +559,7 @@ export function createDeskView(ctx) {
 
     let target = { person: 0, target: 'form' };
     if (error.status === 400) target = locateServerError(error, activePeople());
-    let text = error.message;
-    if (error.status === 0) text = t('error.network');
-    if (error.status === 503) text = t('desk.stopping');
+    const text = error.status === 503 ? t('desk.stopping') : describeError(error, t);
     errors = [{ ...target, message: { text } }];
     renderErrors();
     focusFirstError();
@@ -527,7 +574,7 @@ export function createDeskView(ctx) {
       holdLost();
       return;
     }
-    ctx.announce(error.status === 0 ? t('error.network') : error.message, 'error');
+    ctx.announce(describeError(error, t), 'error');
   }
 
   // The hold ended on the server (it expired, or the service restarted).
@@ -575,7 +622,7 @@ export function createDeskView(ctx) {
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       if (error.status === 401) return;
-      idle = { key: error.status === 503 ? 'desk.stopping' : 'desk.next_failed', params: { message: error.message } };
+      idle = { key: error.status === 503 ? 'desk.stopping' : 'desk.next_failed', params: { message: describeError(error, t) } };
       render();
       ctx.announce(message(idle), 'error');
     } finally {
@@ -585,7 +632,9 @@ export function createDeskView(ctx) {
 
   async function load(newHandout, resumed) {
     script = await scriptOf(newHandout.campaign);
+    if (!resumed && newHandout.taken_at) clockOffsetMs = Date.parse(newHandout.taken_at) - Date.now();
     handout = newHandout;
+    partialConfirmed = false;
     people = handout.people.map(newPerson);
     errors = [];
     callStartedAt = null;
@@ -618,12 +667,21 @@ export function createDeskView(ctx) {
 
   function startTimers() {
     stopTimers();
-    heartbeatTimer = setInterval(heartbeat, HEARTBEAT_MS);
+    scheduleHeartbeat();
     clockTimer = setInterval(updateClock, 1000);
   }
 
+  // Plans the next heartbeat from the hold's current expires_at; called
+  // when a contact is loaded and after each heartbeat response.
+  function scheduleHeartbeat() {
+    clearTimeout(heartbeatTimer);
+    if (!handout) return;
+    const serverNow = clockOffsetMs === null ? null : Date.now() + clockOffsetMs;
+    heartbeatTimer = setTimeout(heartbeat, heartbeatDelay(handout.expires_at, serverNow));
+  }
+
   function stopTimers() {
-    clearInterval(heartbeatTimer);
+    clearTimeout(heartbeatTimer);
     clearInterval(clockTimer);
     heartbeatTimer = null;
     clockTimer = null;
@@ -638,8 +696,11 @@ export function createDeskView(ctx) {
       handout.expires_at = result.expires_at;
       const expiry = root.querySelector('#hold-expiry');
       if (expiry) expiry.textContent = holdText();
+      scheduleHeartbeat();
     } catch (error) {
       deskError(error);
+      // A network failure keeps the hold on screen: try again.
+      if (handout?.token === token) scheduleHeartbeat();
     }
   }
 
@@ -673,11 +734,11 @@ export function createDeskView(ctx) {
       render();
     },
     holding: () => handout !== null,
-    shortcut(event) {
-      if (event.code === 'KeyN') takeNext();
-      else if (event.code === 'KeyS' && handout) form().requestSubmit();
-      else if (event.code === 'KeyC' && handout) startCall();
-      else if (event.code === 'KeyD' && handout) root.querySelector('#p0-disposition')?.focus();
+    shortcut(action) {
+      if (action === 'next') takeNext();
+      else if (action === 'submit' && handout) form().requestSubmit();
+      else if (action === 'call_started' && handout) startCall();
+      else if (action === 'disposition' && handout) root.querySelector('#p0-disposition')?.focus();
       else return false;
       return true;
     },

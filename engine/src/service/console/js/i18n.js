@@ -92,16 +92,72 @@ function validZone(timeZone) {
   }
 }
 
-// An instant (ISO 8601 string) as a date and time with the zone's offset.
+// The readable name of an IANA zone: "heure de Paris" / "Paris time" from
+// the city part of the name, so that a call-centre agent does not have to
+// work out what "UTC+2" means. Returns '' for a zone without a city
+// ("UTC", "Etc/GMT+2") or an unknown one; `timeZone` absent means the
+// browser's zone.
+export function zoneLabel(timeZone) {
+  const zone = validZone(timeZone) ?? (timeZone ? undefined : Intl.DateTimeFormat().resolvedOptions().timeZone);
+  if (!zone || !zone.includes('/') || zone.startsWith('Etc/')) return '';
+  const city = zone.slice(zone.lastIndexOf('/') + 1).replace(/_/g, ' ');
+  return t('zone.city', { city });
+}
+
+// An instant (ISO 8601 string) as a date and time followed by the zone's
+// readable name, or by its short offset name when the zone has no city.
 // `timeZone` is an IANA name; when absent or unknown, the browser's zone applies.
 export function formatDateTime(iso, timeZone) {
   if (!iso) return '';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(locale(), {
+  const zone = validZone(timeZone);
+  const label = zoneLabel(zone);
+  const text = new Intl.DateTimeFormat(locale(), {
     weekday: 'short', day: 'numeric', month: 'short', year: 'numeric',
-    hour: '2-digit', minute: '2-digit', timeZone: validZone(timeZone), timeZoneName: 'short',
+    hour: '2-digit', minute: '2-digit', timeZone: zone, timeZoneName: label ? undefined : 'short',
   }).format(date);
+  return label ? `${text} (${label})` : text;
+}
+
+// A calendar date "YYYY-MM-DD" in the locale's numeric form (dd/mm/yyyy in
+// French). Returns null when `text` is not a real date in that form.
+export function formatDate(text) {
+  const date = parseIsoDate(text);
+  if (!date) return null;
+  return new Intl.DateTimeFormat(locale(), {
+    day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'UTC',
+  }).format(date);
+}
+
+// "YYYY-MM-DD" as a Date at 00:00 UTC, or null when it is not a real date.
+export function parseIsoDate(text) {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text ?? '');
+  if (!match) return null;
+  const [year, month, day] = match.slice(1).map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null;
+  return date;
+}
+
+// The age in whole years on `asOf` (a Date) of someone born on `birth`
+// ("YYYY-MM-DD"), or null when `birth` is not a date or lies after `asOf`.
+export function ageOn(birth, asOf) {
+  const born = parseIsoDate(birth);
+  if (!born || !(asOf instanceof Date) || Number.isNaN(asOf.getTime())) return null;
+  let age = asOf.getUTCFullYear() - born.getUTCFullYear();
+  const beforeBirthday = asOf.getUTCMonth() < born.getUTCMonth() ||
+    (asOf.getUTCMonth() === born.getUTCMonth() && asOf.getUTCDate() < born.getUTCDate());
+  if (beforeBirthday) age -= 1;
+  return age < 0 ? null : age;
+}
+
+// A snake_case or kebab-case name as words with a first capital:
+// "last_name" -> "Last name". Campaign field and score names are shown
+// this way; they are the campaign's own words and are not translated.
+export function humanize(name) {
+  const words = String(name ?? '').replace(/[_-]+/g, ' ').trim();
+  return words ? words[0].toUpperCase() + words.slice(1) : '';
 }
 
 // An instant as a time of day (hours and minutes) in `timeZone`.

@@ -3,7 +3,7 @@
 
 import { h } from './dom.js';
 import { t, formatDuration } from './i18n.js';
-import { post, ApiError } from './api.js';
+import { post, ApiError, describeError } from './api.js';
 
 export function createLoginView({ onLoggedIn }) {
   const root = h('section', { class: 'view login', id: 'login-view', 'aria-labelledby': 'login-title' });
@@ -80,7 +80,7 @@ export function createLoginView({ onLoggedIn }) {
           seconds: error.retryAfter, kind: 'error' };
     }
     if (error.status === 0) return { key: 'error.network', kind: 'error' };
-    return { key: 'login.failed', params: { message: error.message }, kind: 'error' };
+    return { key: 'login.failed', params: { message: describeError(error, t) }, kind: 'error' };
   }
 
   return {

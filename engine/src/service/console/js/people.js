@@ -2,7 +2,7 @@
 // agent desk and the alert desk.
 
 import { h } from './dom.js';
-import { t, has, formatDateTime, formatPhone } from './i18n.js';
+import { t, has, formatDateTime, formatPhone, formatDate, ageOn, humanize } from './i18n.js';
 
 // Register field names that hold a first or last name, in display order.
 const FIRST_NAME_FIELDS = ['prenom', 'first_name', 'firstname', 'given_name'];
@@ -50,12 +50,38 @@ export function outcomeLabel(id, dispositions = []) {
   return dispositionLabel(id, disposition?.label);
 }
 
-// Every register field of the person, as a description list.
-export function fieldList(person) {
+// A register field name that marks a birth date; only these date fields
+// get an age, because a date field can as well be a last visit or a
+// discharge date.
+const BIRTH_FIELD = /birth|naissance|^dob$|^n[ée]e?_le$/i;
+
+// The display of one register field value: booleans as Yes/No, dates in
+// the locale's form (with the age for a birth date), E.164 numbers as a
+// tel: link, anything else as written in the register.
+function fieldValue(name, value, asOf) {
+  if (value === '' || value === null || value === undefined) return '—';
+  const text = String(value).trim();
+
+  if (/^(true|false)$/i.test(text)) return t(text.toLowerCase() === 'true' ? 'answer.yes' : 'answer.no');
+  if (/^\+\d{8,15}$/.test(text)) return phoneLink(text);
+
+  const date = formatDate(text);
+  if (date === null) return text;
+  const age = BIRTH_FIELD.test(name) ? ageOn(text, asOf) : null;
+  return age === null ? date : t('person.date_with_age', { date, age });
+}
+
+// Every register field of the person, as a description list. Field names
+// are the campaign's own, shown as words; `asOf` (a Date, by default now)
+// is the day ages are computed for, which is the service's clock when the
+// caller has an instant from the service.
+export function fieldList(person, asOf = new Date()) {
   const entries = Object.entries(person?.fields ?? {});
   if (entries.length === 0) return h('p', { class: 'muted', text: t('person.no_fields') });
   return h('dl', { class: 'fields' },
-    entries.map(([name, value]) => [h('dt', { text: name }), h('dd', { text: value === '' ? '—' : value })]));
+    entries.map(([name, value]) => [
+      h('dt', { title: name, dataset: { field: name }, text: humanize(name) }),
+      h('dd', {}, fieldValue(name, value, asOf))]));
 }
 
 // The earlier attempts and outcomes of the person, times in their zone.

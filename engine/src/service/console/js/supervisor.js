@@ -4,8 +4,8 @@
 // the CSV exports. Refreshed every 5 s.
 
 import { h, replaceKeepingFocus } from './dom.js';
-import { t, formatDateTime, formatDuration, formatNumber, formatPercent } from './i18n.js';
-import { get, post, del, ApiError } from './api.js';
+import { t, formatDateTime, formatDuration, formatNumber, formatPercent, humanize } from './i18n.js';
+import { get, post, del, ApiError, describeError } from './api.js';
 import { outcomeLabel } from './people.js';
 
 const REFRESH_MS = 5000;
@@ -163,7 +163,9 @@ export function createSupervisorView(ctx) {
         figure('sup.first_call', firstCallText(cycle, deadline, zone)),
         figure('sup.window_end', formatDateTime(cycle.window_end, zone))),
       countList('sup.outcomes', cycle.outcomes, (name) => outcomeLabel(name)),
-      countList('sup.routes', cycle.routes, (name) => name),
+      // NOTE: /api/status gives route ids without their titles, so the
+      // route names here are the campaign's ids shown as words.
+      countList('sup.routes', cycle.routes, (name) => humanize(name)),
       h('p', { class: 'exports' }, t('sup.exports'), ' ', EXPORTS.map((kind) => [h('a', {
         href: `/api/campaigns/${encodeURIComponent(campaign.campaign)}/export/${kind}.csv?cycle=${cycle.cycle}`,
         download: `${campaign.campaign}-cycle${cycle.cycle}-${kind}.csv`,
@@ -212,7 +214,7 @@ export function createSupervisorView(ctx) {
       }
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
-      if (error.status !== 401) ctx.announce(t('sup.load_failed', { message: error.message }), 'error');
+      if (error.status !== 401) ctx.announce(t('sup.load_failed', { message: describeError(error, t) }), 'error');
     }
   }
 
@@ -245,18 +247,26 @@ export function createSupervisorView(ctx) {
       const started = (result.cycles_started ?? []).map((entry) =>
         t('sup.cycle_started', { campaign: entry.campaign, cycle: entry.cycle }));
       ctx.announce([t('sup.alert_raised', { name, level }), ...started].join(' '), 'success');
+      form.elements.name.value = '';
+      form.elements.level.value = '';
       lastAlerts = '';
       lastStatus = '';
       await refresh();
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       if (error.status === 401) return;
-      setFormError(error.message);
+      setFormError(describeError(error, t));
       form.elements.name.focus();
     }
   }
 
+  // Ends an alert after the user confirms in the browser's dialog, which
+  // takes Enter and Escape and keeps focus on the button when cancelled.
   async function end(name) {
+    if (!window.confirm(t('sup.end_alert_confirm', { name }))) {
+      ctx.announce(t('sup.end_alert_cancelled', { name }));
+      return;
+    }
     try {
       await del(`/api/alerts/${encodeURIComponent(name)}`);
       ctx.announce(t('sup.alert_ended_message', { name }), 'success');
@@ -265,7 +275,7 @@ export function createSupervisorView(ctx) {
       root.querySelector('#raise-name')?.focus();
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
-      if (error.status !== 401) ctx.announce(t('sup.action_failed', { message: error.message }), 'error');
+      if (error.status !== 401) ctx.announce(t('sup.action_failed', { message: describeError(error, t) }), 'error');
     }
   }
 
