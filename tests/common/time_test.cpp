@@ -54,7 +54,8 @@ TEST_CASE("parse_duration reads language durations", "[common][time]") {
     REQUIRE(parse_duration(text));
     CHECK(*parse_duration(text) == expected);
   }
-  for (const char* text : {"", "6", "m", "6x", "0m", "30s2m", "1h1h", "-5m", "6 m", "9999999999s"}) {
+  for (const char* text :
+       {"", "6", "m", "6x", "0m", "30s2m", "1h1h", "-5m", "6 m", "9999999999s"}) {
     INFO(text);
     CHECK_FALSE(parse_duration(text));
   }
@@ -66,4 +67,16 @@ TEST_CASE("format_duration writes durations for people", "[common][time]") {
   CHECK(format_duration(5min + 30s) == "5 min 30 s");
   CHECK(format_duration(2h + 5min) == "2 h 05");
   CHECK(format_duration(27h) == "1 j 03 h");
+}
+
+TEST_CASE("parse_utc_iso reads store instants strictly", "[time]") {
+  auto instant = parse_utc_iso("2019-06-24T07:00:05Z");
+  REQUIRE(instant.has_value());
+  CHECK(*instant == to_instant(*parse_local_datetime("2019-06-24T09:00:05"), paris()));
+
+  CHECK_FALSE(parse_utc_iso("2019-06-24T07:00:05").has_value());
+  CHECK_FALSE(parse_utc_iso("2019-06-24T07:00Z").has_value());
+  CHECK_FALSE(parse_utc_iso("2019-02-30T07:00:05Z").has_value());
+  CHECK_FALSE(parse_utc_iso("2019-06-24 07:00:05Z").has_value());
+  CHECK_FALSE(parse_utc_iso("").has_value());
 }

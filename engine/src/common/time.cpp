@@ -140,4 +140,13 @@ const date::time_zone* find_zone(std::string_view name) {
   }
 }
 
+std::optional<Instant> parse_utc_iso(std::string_view text) {
+  // date::parse with a %S field trips GCC 12's -Wmaybe-uninitialized in
+  // Release builds, so the date and time go through the strict local parser.
+  if (text.size() != 20 || text.back() != 'Z') return std::nullopt;
+  const std::optional<LocalTime> wall = parse_local_datetime(text.substr(0, 19));
+  if (!wall) return std::nullopt;
+  return Instant{wall->time_since_epoch()};
+}
+
 }  // namespace vigie::common

@@ -40,6 +40,10 @@ std::optional<Date> parse_iso_date(std::string_view text);
 // Parses YYYY-MM-DDTHH:MM (optionally :SS) as a wall-clock time.
 std::optional<LocalTime> parse_local_datetime(std::string_view text);
 
+// Parses UTC ISO 8601 text to the second, YYYY-MM-DDTHH:MM:SSZ, as the
+// store and the service write instants; nullopt otherwise.
+std::optional<Instant> parse_utc_iso(std::string_view text);
+
 // Converts a wall-clock time to an instant in `zone`. A time inside a
 // spring-forward gap maps to the first instant after the gap; an ambiguous
 // time (autumn) maps to the earlier of its two instants.

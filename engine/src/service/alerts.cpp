@@ -28,26 +28,18 @@ constexpr std::size_t kMaxAlertName = 64;
 // Parses YYYY-MM-DDTHH:MM:SSZ as iso() writes it. common's strict parser
 // replaces date::parse here, because GCC 12 in Release warns that the
 // seconds variable inside date.h's from_stream may be used uninitialized.
-std::optional<common::Instant> parse_iso_utc(const std::string& text) {
-  if (text.size() != 20 || text.back() != 'Z') return std::nullopt;
-  const std::optional<common::LocalTime> wall =
-      common::parse_local_datetime(std::string_view(text).substr(0, 19));
-  if (!wall) return std::nullopt;
-  return common::Instant{wall->time_since_epoch()};
-}
-
 AlertRecord from_json(const Json& item, const std::string& path) {
   AlertRecord alert;
   alert.name = item.at("name").get<std::string>();
   alert.level = item.at("level").get<std::int64_t>();
   alert.active = item.at("active").get<bool>();
   alert.raised_by = item.at("raised_by").get<std::string>();
-  const auto raised = parse_iso_utc(item.at("raised_at").get<std::string>());
+  const auto raised = common::parse_utc_iso(item.at("raised_at").get<std::string>());
   if (!raised)
     throw std::runtime_error("alert " + alert.name + " in " + path + ": invalid raised_at");
   alert.raised_at = *raised;
   if (!item.at("ended_at").is_null()) {
-    alert.ended_at = parse_iso_utc(item.at("ended_at").get<std::string>());
+    alert.ended_at = common::parse_utc_iso(item.at("ended_at").get<std::string>());
   }
   return alert;
 }

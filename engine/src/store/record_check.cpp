@@ -29,14 +29,12 @@ std::string format_instant(common::Instant instant) {
 }
 
 common::Instant parse_instant(const std::string& text, const std::string& store) {
-  std::istringstream input(text);
-  date::sys_seconds instant;
-  input >> date::parse("%FT%TZ", instant);
-  if (input.fail()) {
+  const std::optional<common::Instant> instant = common::parse_utc_iso(text);
+  if (!instant) {
     throw StoreError("cannot read " + store + ": the instant '" + text +
                      "' is not UTC ISO 8601 text; the store was written by another program");
   }
-  return instant;
+  return *instant;
 }
 
 std::string describe_attempt(const AttemptRecord& attempt) {
