@@ -24,6 +24,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -36,6 +37,7 @@
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include "common/time.hpp"
 #include "store/pg_fixture.hpp"
 
 namespace fs = std::filesystem;
@@ -255,11 +257,9 @@ long long wait_for_attempts(soci::session& sql, long long minimum) {
 
 // Parses an instant as stored, "2019-06-24T08:04:15Z".
 date::sys_seconds instant(const std::string& text) {
-  std::istringstream in(text);
-  date::sys_seconds value;
-  in >> date::parse("%Y-%m-%dT%H:%M:%SZ", value);
-  REQUIRE_FALSE(in.fail());
-  return value;
+  const std::optional<vigie::common::Instant> value = vigie::common::parse_utc_iso(text);
+  REQUIRE(value.has_value());
+  return *value;
 }
 
 struct Fixture {
