@@ -149,4 +149,23 @@ std::optional<LiveError::Kind> error_kind(Action&& action, std::string* message 
   return std::nullopt;
 }
 
+// The attempts of cycle 1 in the store of `options`.
+inline std::int64_t stored_attempts(const LiveOptions& options) {
+  return open_store(options.store_url)->count_attempts(1);
+}
+
+// Submits one minute after the start and returns the LiveError's kind and
+// message, or nullopt and an empty message when the submit is accepted.
+inline std::pair<std::optional<LiveError::Kind>, std::string> rejection(
+    LiveCampaign& live, const std::string& agent, const Submission& submission) {
+  std::string message;
+  std::optional<LiveError::Kind> kind =
+      error_kind([&] { live.submit(agent, submission, kStart + kMinute); }, &message);
+  return {kind, message};
+}
+
+inline bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
 }  // namespace vigie::live_test

@@ -12,23 +12,6 @@ using namespace vigie::live_test;
 
 namespace {
 
-std::int64_t stored_attempts(const LiveOptions& options) {
-  return open_store(options.store_url)->count_attempts(1);
-}
-
-std::pair<std::optional<LiveError::Kind>, std::string> rejection(LiveCampaign& live,
-                                                                 const std::string& agent,
-                                                                 const Submission& submission) {
-  std::string message;
-  std::optional<LiveError::Kind> kind =
-      error_kind([&] { live.submit(agent, submission, kStart + kMinute); }, &message);
-  return {kind, message};
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 PersonSubmission callback_at(const std::string& contact_id, LocalDateTime local) {
   PersonSubmission entry = person(contact_id, "callback");
   entry.callback_local = local;

@@ -267,10 +267,10 @@ class LiveCampaign {
   const ir::Campaign& campaign() const;
   const std::string& name() const;
 
-  // Applies the current level of an alert: starts cycle 1 (or the next
-  // cycle) at `now` when the trigger holds and no cycle is open; when the
-  // alert ends or falls below the trigger, no further cycle starts and the
-  // cycle under way completes. Returns the cycle started, if any.
+  // Applies the current level of an alert. Starts cycle 1 (or the next
+  // cycle) at `now` when the alert meets the trigger and no cycle is open.
+  // When the alert ends or falls below the trigger, no further cycle starts
+  // and the cycle under way completes. Returns the cycle started, if any.
   // When the cycle should start but its register cannot be read, the alert
   // stays applied and apply_alert throws RunError naming the campaign, the
   // cycle, the file and the fix. status() then shows the message in
